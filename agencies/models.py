@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import datetime
+import unicodedata
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def normalize_text(value: str) -> str:
+    """NFC with collapsed spaces: workbooks and browsers send NFD too."""
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+
+def match_key(value: str) -> str:
+    """Case- and Unicode-insensitive key for matching names and headers."""
+    return normalize_text(value).casefold()
+
+
+class AgencyKind(models.TextChoices):
+    PROVINCIAL_PC = "provincial_pc", _("UBND tỉnh")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    DISTRICT_PC = "district_pc", _("UBND huyện")
+    COMMUNE_PC = "commune_pc", _("UBND xã")
+    PUBLIC_UNIT = "public_unit", _("Đơn vị sự nghiệp")
+
+
+class AgencyQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> AgencyQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def current(self) -> AgencyQuerySet:
+        return self.valid_on(timezone.localdate())
+
+
+class Agency(models.Model):
+    code = models.CharField(_("mã cơ quan"), max_length=50, unique=True)
+    name = models.CharField(_("tên cơ quan"), max_length=255, db_index=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        verbose_name=_("cơ quan kế thừa"),
+        through="AgencySuccession",
+        through_fields=("predecessor", "successor"),
+        symmetrical=False,
+        related_name="predecessors",
+        blank=True,
+    )
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="agency_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = normalize_text(self.code)
+        self.name = normalize_text(self.name)
+        super().save(*args, **kwargs)
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class AgencySuccession(models.Model):
+    """One agency's work passing to another (merger, split, abolition)."""
+
+    predecessor = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan cũ"),
+        on_delete=models.PROTECT,
+        related_name="succession_out",
+    )
+    successor = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan kế thừa"),
+        on_delete=models.PROTECT,
+        related_name="succession_in",
+    )
+    effective_date = models.DateField(_("ngày có hiệu lực"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("kế thừa cơ quan")
+        verbose_name_plural = _("kế thừa cơ quan")
+        ordering = ["-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="agency_succession_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")),
+                name="agency_succession_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class ReformArea(models.Model):
+    """A CCHC area (lĩnh vực) of the PAR Index."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên lĩnh vực"), max_length=255, unique=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    monitoring_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan theo dõi"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="monitored_areas",
+    )
+
+    class Meta:
+        verbose_name = _("lĩnh vực CCHC")
+        verbose_name_plural = _("lĩnh vực CCHC")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """A criterion (tiêu chí) or sub-criterion (tiêu chí thành phần).
+
+    Criteria belong to one year's index, since the PAR Index changes yearly.
+    """
+
+    area = models.ForeignKey(
+        ReformArea, verbose_name=_("lĩnh vực"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("tiêu chí cha"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    year = models.PositiveSmallIntegerField(_("năm áp dụng"))
+    code = models.CharField(_("mã"), max_length=20)
+    name = models.CharField(_("tên tiêu chí"), max_length=500)
+    max_score = models.DecimalField(
+        _("điểm tối đa"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["year", "area__order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code"], name="criterion_year_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Chuyên viên Sở Nội vụ (điều phối)")
+    MONITOR = "monitor", _("Cơ quan theo dõi lĩnh vực")
+    LEADER = "leader", _("Lãnh đạo cơ quan")
+    OFFICER = "officer", _("Cán bộ cơ quan")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class User(AbstractUser):
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.OFFICER)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    @property
+    def sees_all_agencies(self) -> bool:
+        return self.is_superuser or self.role in {Role.COORDINATOR, Role.ADMIN}

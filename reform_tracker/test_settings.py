@@ -1,0 +1,13 @@
+"""Test settings: the base settings with faster hashing and eager Celery
+unless a real Redis is given (CI's second pass)."""
+
+import os
+
+from .settings import *  # noqa: F403
+from .settings import REDIS_URL
+
+SECRET_KEY = "test-secret-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/reform-tracker-test-media")  # noqa: S108

@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from .models import Finding, Inspection, RemediationReport, RemediationTask
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "leading_agency", "conclusion"]
+    list_filter = ["year"]
+    search_fields = ["name"]
+    autocomplete_fields = ["leading_agency", "inspected_agencies", "conclusion"]
+    list_select_related = ["leading_agency", "conclusion"]
+
+
+class RemediationTaskInline(admin.StackedInline):
+    model = RemediationTask
+    extra = 0
+    autocomplete_fields = ["lead_agency", "supporting_agencies", "monitoring_agency", "directive"]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["code", "agency", "reform_area", "inspection", "source_directive"]
+    list_filter = ["inspection", "reform_area"]
+    search_fields = ["code", "description", "agency__name", "agency__code"]
+    autocomplete_fields = ["inspection", "agency", "reform_area", "criterion", "source_directive"]
+    list_select_related = ["agency", "reform_area", "inspection", "source_directive"]
+    inlines = [RemediationTaskInline]
+
+
+class RemediationReportInline(admin.TabularInline):
+    model = RemediationReport
+    extra = 0
+    autocomplete_fields = ["submitted_by"]
+
+
+@admin.register(RemediationTask)
+class RemediationTaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "lead_agency", "monitoring_agency", "due_date", "status"]
+    list_filter = ["status", "due_date", "monitoring_agency"]
+    search_fields = ["title", "finding__code", "lead_agency__name", "lead_agency__code"]
+    date_hierarchy = "due_date"
+    autocomplete_fields = [
+        "finding",
+        "directive",
+        "lead_agency",
+        "supporting_agencies",
+        "monitoring_agency",
+    ]
+    list_select_related = ["lead_agency", "monitoring_agency"]
+    inlines = [RemediationReportInline]
+
+
+@admin.register(RemediationReport)
+class RemediationReportAdmin(admin.ModelAdmin):
+    list_display = ["task", "submitted_by", "submitted_at"]
+    list_filter = ["submitted_at"]
+    search_fields = ["task__title", "content", "submitted_by__username"]
+    autocomplete_fields = ["task", "submitted_by"]
+    list_select_related = ["task", "submitted_by"]
