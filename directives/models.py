@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, normalize_text
 
-from .docnumbers import OFFICIAL_LETTER, TYPE_CODES, parse_document_number
+from .docnumbers import OFFICIAL_LETTER, TYPE_CODES, DocumentNumber, parse_document_number
 
 
 class DocumentType(models.TextChoices):
@@ -79,9 +79,19 @@ class Directive(models.Model):
     def __str__(self) -> str:
         return self.symbol
 
+    DERIVED_FIELDS = ("number", "year", "doc_type", "type_code", "issuer_code")
+
+    def clean_fields(self, exclude=None) -> None:
+        # The derived fields come from the symbol, so fill them before Django
+        # checks them; a bad symbol is reported once, by clean().
+        exclude = set(exclude or ())
+        try:
+            self.apply_number(parse_document_number(self.symbol))
+        except ValidationError:
+            exclude.update(self.DERIVED_FIELDS)
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
-        if not self.symbol:
-            return
         try:
             parsed = parse_document_number(self.symbol)
         except ValidationError as error:
@@ -96,18 +106,18 @@ class Directive(models.Model):
                 }
             )
         self.apply_number(parsed)
-        # The derived fields are not on the form, so Django would skip the
+        # The derived fields are not on forms, so Django would skip the
         # per-year uniqueness check for them: run it here on the full values.
         self.validate_constraints()
 
-    def apply_number(self, parsed) -> None:
+    def apply_number(self, parsed: DocumentNumber) -> None:
         self.symbol = str(parsed)
         self.number = parsed.number
         self.type_code = parsed.type_code
         self.issuer_code = parsed.issuer
         self.doc_type = document_type_for(parsed.type_code)
         if self.issue_date:
-            self.year = self.issue_date.year
+            self.year = parsed.year or self.issue_date.year
         self.title = normalize_text(self.title)
         self.issuer_name = normalize_text(self.issuer_name)
 
