@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "reform_tracker.imports",
     "agencies",
     "directives",
     "remediation",
@@ -177,3 +178,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+IMPORTERS = {
+    "agencies": "agencies.importers.AgencyImporter",
+    "directives": "directives.importers.DirectiveImporter",
+    "findings": "remediation.importers.FindingImporter",
+}
+
+# Shared by web and worker: Redis when given, else files (progress of imports).
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }

@@ -1,0 +1,192 @@
+"""Import of agencies from the `Cơ quan` workbook template."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from reform_tracker.imports.engine import (
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    Importer,
+    RowError,
+    RowInvalid,
+    convert,
+    required_text,
+)
+from reform_tracker.imports.workbook import cell_text, header_key
+
+from .models import Agency, AgencyKind, ReformArea
+
+
+class AgencyLookup:
+    """Agencies by code or by name; an ambiguous name is refused, never guessed."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, int] = {}
+        self.codes: dict[int, str] = {}
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        for pk, code, name in Agency.objects.values_list("pk", "code", "name").iterator(
+            chunk_size=5000
+        ):
+            self.by_code[header_key(code)] = pk
+            self.codes[pk] = code
+            self.by_name[header_key(name)].append(pk)
+
+    def find(self, value: str) -> int:
+        """The id of the agency with this code, or else this unique name."""
+        key = header_key(value)
+        if key in self.by_code:
+            return self.by_code[key]
+        matches = self.by_name.get(key, [])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            codes = ", ".join(sorted(self.codes[pk] for pk in matches))
+            raise RowInvalid(
+                _("tên “%(name)s” trùng với nhiều cơ quan (mã %(codes)s): hãy ghi mã cơ quan.")
+                % {"name": value, "codes": codes}
+            )
+        raise RowInvalid(_("không có cơ quan nào có mã hoặc tên “%(name)s”.") % {"name": value})
+
+
+class ReformAreaLookup:
+    def __init__(self) -> None:
+        self.keys: dict[str, int] = {}
+        for pk, code, name in ReformArea.objects.values_list("pk", "code", "name"):
+            self.keys[header_key(code)] = pk
+            self.keys[header_key(name)] = pk
+
+    def find(self, value: str) -> int:
+        try:
+            return self.keys[header_key(value)]
+        except KeyError:
+            raise RowInvalid(
+                _("không có lĩnh vực CCHC nào có tên hoặc mã “%(value)s”.") % {"value": value}
+            ) from None
+
+
+KIND_BY_LABEL = {header_key(label): value for value, label in AgencyKind.choices} | {
+    header_key(value): value for value in AgencyKind.values
+}
+
+
+def agency_kind(value: str) -> str:
+    try:
+        return KIND_BY_LABEL[header_key(required_text(value))]
+    except KeyError:
+        allowed = "; ".join(str(label) for label in AgencyKind.labels)
+        raise RowInvalid(
+            _("“%(value)s” không phải là loại cơ quan hợp lệ (chọn một trong: %(allowed)s).")
+            % {"value": value, "allowed": allowed}
+        ) from None
+
+
+@dataclass(slots=True)
+class AgencyRow:
+    row: int
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+    pk: int | None = None
+
+
+class AgencyImporter(Importer):
+    kind = "agencies"
+    label = _("Cơ quan")
+    CODE, NAME, KIND, PARENT = "Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên"
+    required = (CODE, NAME, KIND)
+    optional = (PARENT,)
+    example = ("SNV", "Sở Nội vụ", "Sở, ban, ngành", "UBNDT")
+
+    def load_lookups(self) -> None:
+        self.existing = {
+            header_key(code): (pk, code, name, kind, parent_id)
+            for pk, code, name, kind, parent_id in Agency.objects.values_list(
+                "pk", "code", "name", "kind", "parent_id"
+            ).iterator(chunk_size=5000)
+        }
+        self.code_by_pk = {values[0]: values[1] for values in self.existing.values()}
+
+    def parse(self, row, cell, errors):
+        before = len(errors)
+        code = convert(row, self.CODE, errors, required_text, cell_text(cell(self.CODE)))
+        name = convert(row, self.NAME, errors, required_text, cell_text(cell(self.NAME)))
+        kind = convert(row, self.KIND, errors, agency_kind, cell_text(cell(self.KIND)))
+        parent_code = cell_text(cell(self.PARENT))
+        if len(errors) > before:
+            return None
+        return AgencyRow(row, code, name, kind, parent_code)
+
+    def plan(self, records, errors):
+        first_row: dict[str, int] = {}
+        for record in records:
+            key = header_key(record.code)
+            if key in first_row:
+                errors.append(
+                    RowError(
+                        record.row,
+                        self.CODE,
+                        _("mã “%(code)s” trùng với dòng %(first)s.")
+                        % {"code": record.code, "first": first_row[key]},
+                    )
+                )
+            first_row.setdefault(key, record.row)
+        planned = []
+        for record in records:
+            parent_key = header_key(record.parent_code)
+            if parent_key and parent_key == header_key(record.code):
+                errors.append(
+                    RowError(
+                        record.row, self.PARENT, _("cơ quan không thể là cấp trên của chính nó.")
+                    )
+                )
+            elif parent_key and parent_key not in first_row and parent_key not in self.existing:
+                errors.append(
+                    RowError(
+                        record.row,
+                        self.PARENT,
+                        _("không có cơ quan nào có mã “%(code)s”.") % {"code": record.parent_code},
+                    )
+                )
+            stored = self.existing.get(header_key(record.code))
+            if stored is None:
+                planned.append((record, NEW))
+                continue
+            record.pk = stored[0]
+            stored_parent = self.code_by_pk.get(stored[4], "")
+            same = (
+                stored[2] == record.name
+                and stored[3] == record.kind
+                and header_key(stored_parent) == parent_key
+            )
+            planned.append((record, UNCHANGED if same else UPDATE))
+        return planned
+
+    def write(self, planned):
+        new = [record for record, action in planned if action == NEW]
+        created = Agency.objects.bulk_create(
+            [Agency(code=r.code, name=r.name, kind=r.kind) for r in new], batch_size=2000
+        )
+        for record, agency in zip(new, created, strict=True):
+            record.pk = agency.pk
+        pk_by_code = {key: values[0] for key, values in self.existing.items()}
+        pk_by_code |= {header_key(r.code): r.pk for r, _action in planned}
+        changed = [
+            Agency(
+                pk=r.pk,
+                name=r.name,
+                kind=r.kind,
+                parent_id=pk_by_code.get(header_key(r.parent_code)),
+            )
+            for r, action in planned
+            if action == UPDATE or (action == NEW and r.parent_code)
+        ]
+        Agency.objects.bulk_update(changed, ["name", "kind", "parent"], batch_size=1000)
+
+    def sample_values(self, record):
+        return [record.code, record.name, str(AgencyKind(record.kind).label), record.parent_code]

@@ -1,0 +1,207 @@
+"""The set-based import engine shared by the three workbook templates.
+
+An importer reads every row, converts and validates it against lookups loaded
+once, compares it with what is stored, and only then writes, in one
+transaction and in bulk. Any error means nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .workbook import WorkbookError, check_file, open_sheet
+
+logger = logging.getLogger(__name__)
+
+NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+class RowInvalid(Exception):
+    """Raised by a converter; the engine records it against the cell."""
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if not self.column:
+            return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    dry_run: bool
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    sample: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportSummary:
+        errors = [RowError(**e) for e in data.get("errors", [])]
+        return cls(**{**data, "errors": errors})
+
+    def describe(self) -> str:
+        return _(
+            "%(total)s dòng: %(created)s thêm mới, %(updated)s cập nhật, %(unchanged)s không đổi."
+        ) % {
+            "total": self.total_rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+class Importer:
+    """Subclasses name their columns and implement the four steps below."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    required: ClassVar[tuple[str, ...]]
+    optional: ClassVar[tuple[str, ...]] = ()
+    example: ClassVar[tuple[Any, ...]] = ()
+    progress_every = 5000
+
+    def __init__(self, *, progress: Progress | None = None, sample_size: int | None = None):
+        self.progress = progress or (lambda phase, done, total: None)
+        self.sample_size = (
+            settings.IMPORT_PREVIEW_SAMPLE_ROWS if sample_size is None else sample_size
+        )
+
+    @classmethod
+    def headers(cls) -> tuple[str, ...]:
+        return (*cls.required, *cls.optional)
+
+    # Steps for subclasses -------------------------------------------------
+
+    def load_lookups(self) -> None:
+        """Load, once, everything rows are matched against."""
+
+    def parse(self, row: int, cell: Callable[[str], Any], errors: list[RowError]) -> Any:
+        """Convert one row to a record, or append errors and return None."""
+        raise NotImplementedError
+
+    def plan(self, records: list[Any], errors: list[RowError]) -> list[tuple[Any, str]]:
+        """Pair each record with NEW, UPDATE or UNCHANGED (may add errors)."""
+        raise NotImplementedError
+
+    def write(self, planned: list[tuple[Any, str]]) -> None:
+        """Write NEW and UPDATE records in bulk; runs inside a transaction."""
+        raise NotImplementedError
+
+    def sample_values(self, record: Any) -> list[Any]:
+        raise NotImplementedError
+
+    # The run --------------------------------------------------------------
+
+    def run(self, data: bytes, *, dry_run: bool) -> ImportSummary:
+        started = time.monotonic()
+        summary = ImportSummary(kind=self.kind, dry_run=dry_run, headers=list(self.headers()))
+        try:
+            check_file(data, max_size=settings.IMPORT_MAX_FILE_SIZE)
+            sheet = open_sheet(data, required=self.required, optional=self.optional)
+        except WorkbookError as error:
+            summary.errors.append(RowError(None, "", str(error)))
+            return summary
+        self.load_lookups()
+        records: list[Any] = []
+        errors = summary.errors
+        expected = max(sheet.last_row - sheet.header_row, 0)
+        self.progress("read", 0, expected)
+        for number, cells in sheet.rows:
+            summary.total_rows += 1
+            record = self.parse(number, _CellReader(cells, sheet.columns), errors)
+            if record is not None:
+                records.append(record)
+            if summary.total_rows % self.progress_every == 0:
+                self.progress("read", number - sheet.header_row, expected)
+        if summary.total_rows == 0:
+            errors.append(RowError(None, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")))
+            return summary
+        planned = self.plan(records, errors)
+        if errors:
+            return summary
+        counts = Counter(action for _record, action in planned)
+        summary.created, summary.updated = counts[NEW], counts[UPDATE]
+        summary.unchanged = counts[UNCHANGED]
+        summary.sample = [
+            {"row": record.row, "action": action, "values": _plain(self.sample_values(record))}
+            for record, action in planned[: self.sample_size]
+        ]
+        if not dry_run and (summary.created or summary.updated):
+            self.progress("write", 0, summary.created + summary.updated)
+            with transaction.atomic():
+                self.write(planned)
+        self.progress("done", summary.total_rows, summary.total_rows)
+        summary.seconds = round(time.monotonic() - started, 3)
+        return summary
+
+
+def _plain(values: list[Any]) -> list[Any]:
+    """JSON-friendly sample values (background jobs store them)."""
+    return [v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v for v in values]
+
+
+class _CellReader:
+    """Callable giving a row's cell by header ("" for a missing optional column)."""
+
+    __slots__ = ("cells", "columns")
+
+    def __init__(self, cells: list, columns: dict[str, int]):
+        self.cells, self.columns = cells, columns
+
+    def __call__(self, header: str) -> Any:
+        index = self.columns.get(header)
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index]
+
+
+def convert(
+    row: int, header: str, errors: list[RowError], func: Callable[..., Any], *args: Any
+) -> Any:
+    """Run a converter; on RowInvalid or ValueError record the error, return None."""
+    try:
+        return func(*args)
+    except (RowInvalid, ValueError) as error:
+        errors.append(RowError(row, header, str(error)))
+        return None
+
+
+def required_text(value: str) -> str:
+    if not value:
+        raise RowInvalid(_("không được để trống."))
+    return value

@@ -1,0 +1,32 @@
+"""Progress of background imports, kept in the cache that web and worker share
+(Redis, or files under var/ on the embedded defaults): the import itself runs
+in one transaction, so rows written to the database would not show until the
+end."""
+
+from django.core.cache import cache
+
+TIMEOUT = 6 * 3600
+
+
+def _key(job_id) -> str:
+    return f"import-progress:{job_id}"
+
+
+def progress_set(job_id, *, phase: str, done: int, total: int) -> None:
+    cache.set(_key(job_id), {"phase": phase, "done": done, "total": total}, TIMEOUT)
+
+
+def progress_get(job_id) -> dict:
+    return cache.get(_key(job_id)) or {"phase": "queued", "done": 0, "total": 0}
+
+
+def percent(progress: dict, *, total_rows: int | None = None) -> int:
+    """Reading is ~60% of the work, writing the rest."""
+    total = progress["total"] or total_rows or 0
+    done = progress["done"]
+    if progress["phase"] == "done":
+        return 100
+    if not total:
+        return 5 if progress["phase"] == "queued" else 10
+    share = min(done / total, 1.0)
+    return int(10 + 50 * share) if progress["phase"] == "read" else int(60 + 39 * share)

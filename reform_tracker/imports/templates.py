@@ -1,0 +1,44 @@
+"""The downloadable .xlsx template of each import: headers, one example row
+and a sheet of instructions."""
+
+import datetime
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from .engine import Importer
+
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def template_workbook(importer: type[Importer], *, notes: list[str] = ()) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(importer.label)[:31]
+    sheet.append(list(importer.headers()))
+    sheet.append(list(importer.example))
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for position, header in enumerate(importer.headers(), start=1):
+        cell = sheet.cell(row=1, column=position)
+        cell.font, cell.fill = bold, fill
+        sheet.column_dimensions[cell.column_letter].width = max(14, min(60, len(header) + 8))
+        example = sheet.cell(row=2, column=position)
+        if isinstance(example.value, datetime.date):
+            example.number_format = DATE_FORMAT
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet(_("Hướng dẫn"))
+    guide.column_dimensions["A"].width = 110
+    lines = [
+        _("Giữ nguyên dòng tiêu đề; có thể thêm cột khác (sẽ bỏ qua) và dòng tiêu đề phía trên."),
+        _("Cột bắt buộc: %(columns)s.") % {"columns": ", ".join(importer.required)},
+        _("Ngày ghi theo dạng dd/mm/yyyy (ví dụ 05/06/2019 là ngày 5 tháng 6) hoặc ô kiểu ngày."),
+        _("Có bất kỳ lỗi nào thì không dòng nào được ghi; sửa lỗi rồi tải lên lại."),
+        *notes,
+    ]
+    for line in lines:
+        guide.append([line])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,323 @@
+"""Import of inspection findings, each with its remediation task."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from agencies.importers import AgencyLookup, ReformAreaLookup
+from agencies.models import ReformArea
+from directives.importers import document_number
+from directives.models import Directive
+from reform_tracker.imports.engine import (
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    Importer,
+    RowError,
+    RowInvalid,
+    convert,
+    required_text,
+)
+from reform_tracker.imports.workbook import cell_date, cell_multiline, cell_text, header_key
+
+from .models import Finding, Inspection, RemediationTask
+
+_SYMBOL_WITH_DATE = re.compile(r"^(?P<symbol>\S+)\s+ngày\s+(?P<date>.+)$", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+TITLE_LENGTH = RemediationTask._meta.get_field("title").max_length
+
+
+class DirectiveLookup:
+    """Directives by symbol; a symbol used in several years needs its date."""
+
+    def __init__(self) -> None:
+        self.by_symbol: dict[str, list[tuple[int, datetime.date]]] = defaultdict(list)
+        self.symbols: dict[int, str] = {}
+        for pk, symbol, issued in Directive.objects.values_list("pk", "symbol", "issue_date"):
+            self.by_symbol[symbol].append((pk, issued))
+            self.symbols[pk] = symbol
+
+    def find(self, value: str) -> int:
+        text, wanted_date = value, None
+        if match := _SYMBOL_WITH_DATE.match(value):
+            text, wanted_date = match["symbol"], cell_date(match["date"])
+        symbol = str(document_number(text))
+        matches = [
+            (pk, issued)
+            for pk, issued in self.by_symbol.get(symbol, [])
+            if wanted_date is None or issued == wanted_date
+        ]
+        if len(matches) == 1:
+            return matches[0][0]
+        if matches:
+            dates = ", ".join(issued.strftime("%d/%m/%Y") for _pk, issued in matches)
+            raise RowInvalid(
+                _(
+                    "có nhiều văn bản số “%(symbol)s” (ban hành %(dates)s): "
+                    "ghi kèm ngày, ví dụ “%(symbol)s ngày %(example)s”."
+                )
+                % {"symbol": symbol, "dates": dates, "example": matches[0][1].strftime("%d/%m/%Y")}
+            )
+        raise RowInvalid(
+            _("chưa có văn bản “%(symbol)s” trong hệ thống: hãy nhập văn bản trước.")
+            % {"symbol": value}
+        )
+
+
+def due_date(value: object) -> datetime.date:
+    if value == "" or value is None:
+        raise RowInvalid(_("không được để trống."))
+    return cell_date(value)
+
+
+@dataclass(slots=True)
+class FindingRow:
+    row: int
+    code: str
+    inspection: str
+    agency_id: int
+    area_id: int
+    description: str
+    required_action: str
+    due_date: datetime.date
+    monitor_id: int | None
+    directive_id: int | None
+    finding_id: int | None = None
+    task_id: int | None = None
+    agency_changed: bool = False
+
+    @property
+    def title(self) -> str:
+        return (self.required_action or self.description)[:TITLE_LENGTH]
+
+
+class FindingImporter(Importer):
+    kind = "findings"
+    label = _("Tồn tại, hạn chế")
+    CODE, INSPECTION, AGENCY, AREA = "Mã", "Đợt kiểm tra", "Cơ quan được kiểm tra", "Lĩnh vực CCHC"
+    DESCRIPTION, ACTION, DUE = "Tồn tại, hạn chế", "Yêu cầu khắc phục", "Hạn báo cáo"
+    MONITOR, DIRECTIVE = "Cơ quan theo dõi", "Văn bản chỉ đạo"
+    required = (CODE, INSPECTION, AGENCY, AREA, DESCRIPTION, ACTION, DUE)
+    optional = (MONITOR, DIRECTIVE)
+    example = (
+        "KT2019-01",
+        "Kiểm tra công tác CCHC năm 2019",
+        "STNMT",
+        "Cải cách thủ tục hành chính",
+        "Tỷ lệ hồ sơ TTHC tiếp nhận và xử lý trực tuyến mức độ 3, 4 còn thấp",
+        "Nâng cao tỷ lệ hồ sơ TTHC được tiếp nhận và xử lý trực tuyến mức độ 3, 4",
+        datetime.date(2019, 11, 30),
+        "VPUBND",
+        "57/TB-UBND",
+    )
+
+    def load_lookups(self) -> None:
+        self.agencies = AgencyLookup()
+        self.areas = ReformAreaLookup()
+        self.area_monitor = dict(ReformArea.objects.values_list("pk", "monitoring_agency_id"))
+        self.area_names = dict(ReformArea.objects.values_list("pk", "name"))
+        self.directives = DirectiveLookup()
+        self.inspections = {
+            header_key(name): pk for pk, name in Inspection.objects.values_list("pk", "name")
+        }
+        self.found_agency: dict[str, int] = {}
+
+    def agency(self, value: str) -> int:
+        # Most rows repeat a few agencies: remember each answer.
+        try:
+            return self.found_agency[value]
+        except KeyError:
+            pk = self.found_agency[value] = self.agencies.find(required_text(value))
+            return pk
+
+    def parse(self, row, cell, errors):
+        before = len(errors)
+        code = convert(row, self.CODE, errors, required_text, cell_text(cell(self.CODE)))
+        inspection = convert(
+            row, self.INSPECTION, errors, required_text, cell_text(cell(self.INSPECTION))
+        )
+        agency_id = convert(row, self.AGENCY, errors, self.agency, cell_text(cell(self.AGENCY)))
+        area_id = convert(
+            row,
+            self.AREA,
+            errors,
+            lambda v: self.areas.find(required_text(v)),
+            cell_text(cell(self.AREA)),
+        )
+        description = convert(
+            row, self.DESCRIPTION, errors, required_text, cell_multiline(cell(self.DESCRIPTION))
+        )
+        action = cell_multiline(cell(self.ACTION))
+        due = convert(row, self.DUE, errors, due_date, cell(self.DUE))
+        monitor_text = cell_text(cell(self.MONITOR))
+        monitor_id = monitor_text and convert(row, self.MONITOR, errors, self.agency, monitor_text)
+        directive_text = cell_text(cell(self.DIRECTIVE))
+        directive_id = directive_text and convert(
+            row, self.DIRECTIVE, errors, self.directives.find, directive_text
+        )
+        if len(errors) > before:
+            return None
+        return FindingRow(
+            row, code, inspection, agency_id, area_id, description, action, due,
+            monitor_id or self.area_monitor.get(area_id), directive_id or None,
+        )  # fmt: skip
+
+    def plan(self, records, errors):
+        first_row: dict[str, int] = {}
+        unique = []
+        for record in records:
+            if record.code in first_row:
+                errors.append(
+                    RowError(
+                        record.row,
+                        self.CODE,
+                        _("mã “%(code)s” trùng với dòng %(first)s.")
+                        % {"code": record.code, "first": first_row[record.code]},
+                    )
+                )
+                continue
+            first_row[record.code] = record.row
+            unique.append(record)
+        if errors:
+            return []
+        stored = self.stored_state([r.code for r in unique])
+        planned = []
+        for record in unique:
+            state = stored.get(record.code)
+            if state is None:
+                planned.append((record, NEW))
+                continue
+            record.finding_id, record.task_id = state[0], state[7]
+            record.agency_changed = state[2] != record.agency_id
+            same = state[1:7] == (
+                self.inspections.get(header_key(record.inspection)),
+                record.agency_id,
+                record.area_id,
+                record.description,
+                record.required_action,
+                record.directive_id,
+            ) and state[7:] == (record.task_id, record.due_date, record.monitor_id, record.title)
+            planned.append((record, UNCHANGED if same else UPDATE))
+        return planned
+
+    def stored_state(self, codes: list[str]) -> dict[str, tuple]:
+        stored = {}
+        for start in range(0, len(codes), 5000):
+            rows = Finding.objects.filter(code__in=codes[start : start + 5000]).values_list(
+                "code", "pk", "inspection_id", "agency_id", "reform_area_id", "description",
+                "required_action", "source_directive_id", "tasks__pk", "tasks__due_date",
+                "tasks__monitoring_agency_id", "tasks__title",
+            )  # fmt: skip
+            for code, *state in rows:
+                stored[code] = tuple(state)
+        return stored
+
+    def write(self, planned):
+        self.create_inspections(planned)
+        new = [r for r, action in planned if action == NEW]
+        changed = [r for r, action in planned if action == UPDATE]
+        for start in range(0, len(new), 5000):
+            chunk = new[start : start + 5000]
+            findings = Finding.objects.bulk_create([self.finding(r) for r in chunk])
+            for record, finding in zip(chunk, findings, strict=True):
+                record.finding_id = finding.pk
+            self.progress("write", start + len(chunk), len(new) + len(changed))
+        tasks_to_create = new + [r for r in changed if r.task_id is None]
+        for start in range(0, len(tasks_to_create), 5000):
+            RemediationTask.objects.bulk_create(
+                [self.task(r) for r in tasks_to_create[start : start + 5000]]
+            )
+        Finding.objects.bulk_update(
+            [self.finding(r) for r in changed],
+            ["inspection", "agency", "reform_area", "description", "required_action",
+             "source_directive"],
+            batch_size=1000,
+        )  # fmt: skip
+        # Status, completion and reports belong to the workflow, never to imports.
+        task_fields = ["due_date", "monitoring_agency", "title", "directive"]
+        RemediationTask.objects.bulk_update(
+            [self.task(r) for r in changed if r.task_id and not r.agency_changed],
+            task_fields,
+            batch_size=1000,
+        )
+        RemediationTask.objects.bulk_update(
+            [self.task(r) for r in changed if r.task_id and r.agency_changed],
+            [*task_fields, "lead_agency"],
+            batch_size=1000,
+        )
+        self.link_inspected_agencies(planned)
+
+    def create_inspections(self, planned) -> None:
+        missing: dict[str, FindingRow] = {}
+        for record, action in planned:
+            key = header_key(record.inspection)
+            if action != UNCHANGED and key not in self.inspections:
+                missing.setdefault(key, record)
+        for key, record in missing.items():
+            year = _YEAR.search(record.inspection)
+            inspection = Inspection.objects.create(
+                name=record.inspection,
+                year=int(year[1]) if year else record.due_date.year,
+            )
+            self.inspections[key] = inspection.pk
+
+    def link_inspected_agencies(self, planned) -> None:
+        pairs = {
+            (self.inspections[header_key(r.inspection)], r.agency_id)
+            for r, action in planned
+            if action != UNCHANGED
+        }
+        Through = Inspection.inspected_agencies.through
+        existing = set()
+        inspection_ids = {i for i, _a in pairs}
+        if inspection_ids:
+            existing = set(
+                Through.objects.filter(Q(inspection_id__in=inspection_ids)).values_list(
+                    "inspection_id", "agency_id"
+                )
+            )
+        Through.objects.bulk_create(
+            [Through(inspection_id=i, agency_id=a) for i, a in pairs - existing], batch_size=5000
+        )
+
+    def finding(self, r: FindingRow) -> Finding:
+        return Finding(
+            pk=r.finding_id,
+            code=r.code,
+            inspection_id=self.inspections[header_key(r.inspection)],
+            agency_id=r.agency_id,
+            reform_area_id=r.area_id,
+            description=r.description,
+            required_action=r.required_action,
+            source_directive_id=r.directive_id,
+        )
+
+    def task(self, r: FindingRow) -> RemediationTask:
+        return RemediationTask(
+            pk=r.task_id,
+            finding_id=r.finding_id,
+            directive_id=r.directive_id,
+            title=r.title,
+            lead_agency_id=r.agency_id,
+            monitoring_agency_id=r.monitor_id,
+            due_date=r.due_date,
+        )
+
+    def sample_values(self, record):
+        return [
+            record.code,
+            record.inspection,
+            self.agencies.codes.get(record.agency_id, ""),
+            self.area_names[record.area_id],
+            record.description,
+            record.required_action,
+            record.due_date,
+            self.agencies.codes.get(record.monitor_id, "") if record.monitor_id else "",
+            self.directives.symbols.get(record.directive_id, ""),
+        ]
