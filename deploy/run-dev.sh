@@ -45,21 +45,26 @@ stop_all() {
     trap - EXIT INT TERM
     [ ${#pids[@]} -eq 0 ] && return
     echo "Stopping runserver, Celery worker and beat..."
-    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    # The worker and beat stop their own children on SIGTERM (a warm shutdown
+    # for the worker); runserver's autoreloaded child needs the signal itself.
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    if [ -n "${server_pid:-}" ]; then kill -TERM -- "-$server_pid" 2>/dev/null || true; fi
     for _ in $(seq 1 50); do
         alive=0
         for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
         [ "$alive" -eq 0 ] && return
         sleep 0.2
     done
+    echo "Still running after 10 s: killing them." >&2
     for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
 }
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Each process gets its own process group (setsid) so that stopping it also
-# stops its children: prefork workers and runserver's autoreloaded child.
+# Each process runs in its own process group (setsid): Ctrl-C reaches only
+# this script, which stops them in stop_all, and a process left behind is
+# killed with its whole group (prefork children, runserver's reloaded child).
 setsid "$PY" -m celery -A reform_tracker worker -l info --concurrency 2 \
     >>"$LOG_DIR/celery-worker.log" 2>&1 &
 pids+=($!)
@@ -77,6 +82,7 @@ done
 echo
 
 setsid "$PY" manage.py runserver "$ADDR" </dev/null &
-pids+=($!)
+server_pid=$!
+pids+=("$server_pid")
 # `wait` (unlike a foreground command) lets the INT/TERM traps run at once.
-wait "${pids[-1]}"
+wait "$server_pid"
