@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import XLSX
+
+from reform_tracker.imports.admin import WorkbookImportMixin
 
 from .models import Agency, AgencySuccession, Criterion, ReformArea, User
+from .resources import AgencyResource
 
 
 class SuccessionInline(admin.TabularInline):
@@ -15,7 +20,10 @@ class SuccessionInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
+    import_kind = "agencies"
+    resource_classes = [AgencyResource]
+    export_formats = [XLSX]
     list_display = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "valid_to"]
     search_fields = ["code", "name"]

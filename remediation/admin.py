@@ -1,6 +1,11 @@
 from django.contrib import admin
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import XLSX
+
+from reform_tracker.imports.admin import WorkbookImportMixin
 
 from .models import Finding, Inspection, RemediationReport, RemediationTask
+from .resources import FindingResource, RemediationTaskResource
 
 
 @admin.register(Inspection)
@@ -19,7 +24,10 @@ class RemediationTaskInline(admin.StackedInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
+    import_kind = "findings"
+    resource_classes = [FindingResource]
+    export_formats = [XLSX]
     list_display = ["code", "agency", "reform_area", "inspection", "source_directive"]
     list_filter = ["inspection", "reform_area"]
     search_fields = ["code", "description", "agency__name", "agency__code"]
@@ -35,7 +43,9 @@ class RemediationReportInline(admin.TabularInline):
 
 
 @admin.register(RemediationTask)
-class RemediationTaskAdmin(admin.ModelAdmin):
+class RemediationTaskAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [RemediationTaskResource]
+    export_formats = [XLSX]
     list_display = ["title", "lead_agency", "monitoring_agency", "due_date", "status"]
     list_filter = ["status", "due_date", "monitoring_agency"]
     search_fields = ["title", "finding__code", "lead_agency__name", "lead_agency__code"]

@@ -1,0 +1,176 @@
+"""Admin integration: django-import-export's upload / preview / confirm flow on
+our engine, with large workbooks sent to Celery behind a progress page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportMixin
+
+from . import services
+from .engine import ImportSummary
+from .formats import WorkbookFormat
+from .models import ImportJob
+from .progress import percent, progress_get
+from .registry import importer_class
+from .templates import template_workbook
+from .workbook import WorkbookError, count_rows
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class WorkbookImportMixin(ImportMixin):
+    """For a ModelAdmin whose resource is a ``WorkbookResource``."""
+
+    import_kind: str
+    import_formats = [WorkbookFormat]
+    import_template_name = "admin/imports/import.html"
+    skip_admin_log = True  # one log entry per row would cost as much as the import
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/template/",
+                wrap(self.import_template_view),
+                name=self.url_name("import_template"),
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/",
+                wrap(self.import_job_view),
+                name=self.url_name("import_job"),
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/status/",
+                wrap(self.import_job_status_view),
+                name=self.url_name("import_job_status"),
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/confirm/",
+                wrap(require_POST(self.import_job_confirm_view)),
+                name=self.url_name("import_job_confirm"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_import_context_data(self, **kwargs):
+        return {
+            "import_kind": self.import_kind,
+            "import_headers": importer_class(self.import_kind).headers(),
+            "import_required": importer_class(self.import_kind).required,
+            "async_threshold": settings.IMPORT_ASYNC_ROW_THRESHOLD,
+            "max_size_mb": settings.IMPORT_MAX_FILE_SIZE / 1_048_576,
+            **super().get_import_context_data(**kwargs),
+        }
+
+    def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload = form.cleaned_data["import_file"]
+                if self.is_large(upload):
+                    job = services.import_job_create(
+                        kind=self.import_kind, upload=upload, user=request.user
+                    )
+                    return redirect(self.job_url(job))
+                upload.seek(0)
+        return super().import_action(request, **kwargs)
+
+    def is_large(self, upload) -> bool:
+        if upload.size > settings.IMPORT_MAX_FILE_SIZE:
+            return False  # refused with its message by the normal flow
+        upload.seek(0)
+        try:
+            return count_rows(upload.read()) > settings.IMPORT_ASYNC_ROW_THRESHOLD
+        except WorkbookError:
+            return False
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, WorkbookError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error("import_file", _("Không đọc được tệp: hãy tải lên tệp Excel (.xlsx)."))
+
+    def add_success_message(self, result, request):
+        messages.success(request, _("Đã nhập xong. ") + result.summary.describe())
+
+    # Template download ------------------------------------------------------
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise Http404
+        importer = importer_class(self.import_kind)
+        response = HttpResponse(template_workbook(importer), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="mau-nhap-{self.import_kind}.xlsx"'
+        return response
+
+    # Background jobs -------------------------------------------------------------
+
+    def url_name(self, suffix: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
+
+    def job_url(self, job: ImportJob) -> str:
+        return reverse(f"admin:{self.url_name('import_job')}", args=[job.pk])
+
+    def get_job(self, request, job_id) -> ImportJob:
+        # A job is seen only by whoever uploaded it (or a superuser).
+        if not self.has_import_permission(request):
+            raise Http404
+        jobs = ImportJob.objects.filter(kind=self.import_kind)
+        if not request.user.is_superuser:
+            jobs = jobs.filter(created_by=request.user)
+        return get_object_or_404(jobs, pk=job_id)
+
+    def import_job_view(self, request, job_id):
+        job = self.get_job(request, job_id)
+        context = {
+            **self.admin_site.each_context(request),
+            **self.get_import_context_data(),
+            "title": _("Nhập dữ liệu: %(name)s") % {"name": job.file_name},
+            "opts": self.opts,
+            "job": job,
+            "progress": percent(progress_get(job.pk)),
+            "preview": job.preview and ImportSummary.from_dict(job.preview),
+            "result": job.result and ImportSummary.from_dict(job.result),
+            "status_url": reverse(f"admin:{self.url_name('import_job_status')}", args=[job.pk]),
+        }
+        return TemplateResponse(request, "admin/imports/job.html", context)
+
+    def import_job_status_view(self, request, job_id):
+        job = self.get_job(request, job_id)
+        progress = progress_get(job.pk)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "running": job.is_running,
+                "percent": 100 if not job.is_running else percent(progress),
+                "phase": progress["phase"],
+                "done": progress["done"],
+                "total": progress["total"],
+            }
+        )
+
+    def import_job_confirm_view(self, request, job_id):
+        job = self.get_job(request, job_id)
+        if not services.import_job_confirm(job=job):
+            messages.error(request, _("Lượt nhập này không còn chờ xác nhận."))
+        return redirect(self.job_url(job))
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "kind", "status", "created_by", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["file_name", "created_by__username"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+    list_select_related = ["created_by"]
+
+    def has_add_permission(self, request):
+        return False
