@@ -243,3 +243,24 @@ def _ods_cell(value: object) -> str:
         '<table:table-cell office:value-type="string">'
         f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
     )
+
+
+# What an import may write --------------------------------------------------
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table an import writes, to show a failed one wrote nothing."""
+    from agencies.models import Agency
+    from directives.models import Directive
+    from remediation.models import Finding, Inspection, RemediationReport, RemediationTask
+
+    models = {
+        "agencies": Agency,
+        "directives": Directive,
+        "inspections": Inspection,
+        "inspected agencies": Inspection.inspected_agencies.through,
+        "findings": Finding,
+        "tasks": RemediationTask,
+        "reports": RemediationReport,
+    }
+    return {name: model.objects.count() for name, model in models.items()}
