@@ -69,6 +69,9 @@ class ReformAreaLookup:
             ) from None
 
 
+CODE_LENGTH = Agency._meta.get_field("code").max_length
+NAME_LENGTH = Agency._meta.get_field("name").max_length
+
 KIND_BY_LABEL = {header_key(label): value for value, label in AgencyKind.choices} | {
     header_key(value): value for value in AgencyKind.values
 }
@@ -114,8 +117,12 @@ class AgencyImporter(Importer):
 
     def parse(self, row, cell, errors):
         before = len(errors)
-        code = convert(row, self.CODE, errors, required_text, cell_text(cell(self.CODE)))
-        name = convert(row, self.NAME, errors, required_text, cell_text(cell(self.NAME)))
+        code = convert(
+            row, self.CODE, errors, required_text, cell_text(cell(self.CODE)), CODE_LENGTH
+        )
+        name = convert(
+            row, self.NAME, errors, required_text, cell_text(cell(self.NAME)), NAME_LENGTH
+        )
         kind = convert(row, self.KIND, errors, agency_kind, cell_text(cell(self.KIND)))
         parent_code = cell_text(cell(self.PARENT))
         if len(errors) > before:

@@ -25,12 +25,21 @@ from reform_tracker.imports.workbook import cell_date, cell_text, header_key
 from .docnumbers import DocumentNumber, parse_document_number
 from .models import Directive
 
+ISSUER_CODE_LENGTH = Directive._meta.get_field("issuer_code").max_length
+ISSUER_LENGTH = Directive._meta.get_field("issuer_name").max_length
+TITLE_LENGTH = Directive._meta.get_field("title").max_length
+
 
 def document_number(value: str) -> DocumentNumber:
     try:
-        return parse_document_number(required_text(value))
+        parsed = parse_document_number(required_text(value))
     except ValidationError as error:
         raise RowInvalid(error.messages[0]) from None
+    if len(parsed.issuer) > ISSUER_CODE_LENGTH:
+        raise RowInvalid(
+            _("ký hiệu cơ quan ban hành dài quá %(limit)s ký tự.") % {"limit": ISSUER_CODE_LENGTH}
+        )
+    return parsed
 
 
 def issue_date(value: object) -> datetime.date:
@@ -78,8 +87,12 @@ class DirectiveImporter(Importer):
         before = len(errors)
         parsed = convert(row, self.SYMBOL, errors, document_number, cell_text(cell(self.SYMBOL)))
         date = convert(row, self.DATE, errors, issue_date, cell(self.DATE))
-        issuer = convert(row, self.ISSUER, errors, required_text, cell_text(cell(self.ISSUER)))
-        title = convert(row, self.TITLE, errors, required_text, cell_text(cell(self.TITLE)))
+        issuer = convert(
+            row, self.ISSUER, errors, required_text, cell_text(cell(self.ISSUER)), ISSUER_LENGTH
+        )
+        title = convert(
+            row, self.TITLE, errors, required_text, cell_text(cell(self.TITLE)), TITLE_LENGTH
+        )
         if parsed and date and parsed.year and parsed.year != date.year:
             errors.append(
                 RowError(

@@ -31,6 +31,8 @@ from .models import Finding, Inspection, RemediationTask
 _SYMBOL_WITH_DATE = re.compile(r"^(?P<symbol>\S+)\s+ngày\s+(?P<date>.+)$", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 TITLE_LENGTH = RemediationTask._meta.get_field("title").max_length
+CODE_LENGTH = Finding._meta.get_field("code").max_length
+INSPECTION_LENGTH = Inspection._meta.get_field("name").max_length
 
 
 class DirectiveLookup:
@@ -138,9 +140,16 @@ class FindingImporter(Importer):
 
     def parse(self, row, cell, errors):
         before = len(errors)
-        code = convert(row, self.CODE, errors, required_text, cell_text(cell(self.CODE)))
+        code = convert(
+            row, self.CODE, errors, required_text, cell_text(cell(self.CODE)), CODE_LENGTH
+        )
         inspection = convert(
-            row, self.INSPECTION, errors, required_text, cell_text(cell(self.INSPECTION))
+            row,
+            self.INSPECTION,
+            errors,
+            required_text,
+            cell_text(cell(self.INSPECTION)),
+            INSPECTION_LENGTH,
         )
         agency_id = convert(row, self.AGENCY, errors, self.agency, cell_text(cell(self.AGENCY)))
         area_id = convert(

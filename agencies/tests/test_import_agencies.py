@@ -114,6 +114,17 @@ def test_it_refuses_a_duplicate_code():
     assert "dòng 3" in error.message
 
 
+@pytest.mark.parametrize(
+    ("values", "column"),
+    [(["S" * 51, "Sở Nội vụ"], "Mã cơ quan"), (["SNV", "Sở " * 86], "Tên cơ quan")],
+    ids=["code", "name"],
+)
+def test_it_refuses_text_longer_than_its_column(values, column):
+    error = only_error([*values, "Sở, ban, ngành", ""])
+    assert (error.row, error.column) == (2, column)
+    assert "vượt quá" in error.message
+
+
 def test_it_refuses_a_missing_required_column():
     error = only_error(["SNV", "Sở Nội vụ"], headers=HEADERS[:2])
     assert "Loại" in error.message

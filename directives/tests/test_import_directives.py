@@ -144,6 +144,20 @@ def test_it_refuses_an_empty_title():
     assert (error.row, error.column) == (2, "Trích yếu")
 
 
+@pytest.mark.parametrize(
+    ("values", "column"),
+    [
+        (["57/TB-" + "U" * 51, *NOTICE[1:]], "Số ký hiệu"),
+        ([*NOTICE[:2], "UBND " * 52, NOTICE[3]], "Cơ quan ban hành"),
+        ([*NOTICE[:3], "Về việc " * 126], "Trích yếu"),
+    ],
+    ids=["issuer-code", "issuer", "title"],
+)
+def test_it_refuses_text_longer_than_its_column(values, column):
+    error = only_error(values)
+    assert (error.row, error.column) == (2, column)
+
+
 def test_it_refuses_a_missing_required_column():
     error = only_error(NOTICE[:3], headers=HEADERS[:3])
     assert "Trích yếu" in error.message

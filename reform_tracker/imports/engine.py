@@ -61,6 +61,7 @@ class ImportSummary:
     headers: list[str] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -151,7 +152,9 @@ class Importer:
         if summary.total_rows == 0:
             errors.append(RowError(None, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")))
             return summary
+        summary.timings["read"] = round(time.monotonic() - started, 3)
         planned = self.plan(records, errors)
+        summary.timings["plan"] = round(time.monotonic() - started, 3)
         if errors:
             return summary
         counts = Counter(action for _record, action in planned)
@@ -165,6 +168,7 @@ class Importer:
             self.progress("write", 0, summary.created + summary.updated)
             with transaction.atomic():
                 self.write(planned)
+            summary.timings["write"] = round(time.monotonic() - started, 3)
         self.progress("done", summary.total_rows, summary.total_rows)
         summary.seconds = round(time.monotonic() - started, 3)
         return summary
@@ -201,7 +205,12 @@ def convert(
         return None
 
 
-def required_text(value: str) -> str:
+def required_text(value: str, max_length: int | None = None) -> str:
     if not value:
         raise RowInvalid(_("không được để trống."))
+    if max_length is not None and len(value) > max_length:
+        raise RowInvalid(
+            _("dài %(length)s ký tự, vượt quá %(limit)s ký tự.")
+            % {"length": len(value), "limit": max_length}
+        )
     return value

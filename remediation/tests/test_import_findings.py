@@ -25,6 +25,7 @@ from reform_tracker.imports.tests.workbooks import (
     without_member,
     xlsx,
 )
+from remediation.importers import FindingImporter
 from remediation.models import Finding, Inspection, RemediationTask, TaskStatus
 from remediation.tests.factories import RemediationReportFactory
 
@@ -269,7 +270,9 @@ def test_it_refuses_a_missing_date(world):
 
 def test_it_names_row_and_column_in_the_error_text(world):
     error = only_error(book(row(due="31/11/2019"), title_rows=TITLE_BLOCK))
-    assert str(error) == "Dòng 4, cột “Hạn báo cáo”: Ngày “31/11/2019” không tồn tại (ngày/tháng/năm)."
+    assert (
+        str(error) == "Dòng 4, cột “Hạn báo cáo”: Ngày “31/11/2019” không tồn tại (ngày/tháng/năm)."
+    )
 
 
 # Lookups -------------------------------------------------------------------
@@ -349,6 +352,17 @@ def test_it_refuses_an_empty_required_cell(world):
     assert (error.row, error.column) == (2, "Tồn tại, hạn chế")
 
 
+@pytest.mark.parametrize(
+    ("changes", "column", "limit"),
+    [({"code": "K" * 51}, "Mã", 50), ({"inspection": "Đ" * 256}, "Đợt kiểm tra", 255)],
+    ids=["code", "inspection"],
+)
+def test_it_refuses_text_longer_than_its_column(world, changes, column, limit):
+    error = only_error(book(row(**changes)))
+    assert (error.row, error.column) == (2, column)
+    assert str(limit) in error.message
+
+
 def test_it_reports_every_error(world):
     data = book(
         row("KT-01", agency="SKHONGCO", due="31/11/2019"),
@@ -365,7 +379,9 @@ def test_it_reports_every_error(world):
 
 def test_it_reports_a_missing_required_column(world):
     headers = [h for h in HEADERS if h != "Hạn báo cáo"]
-    data = book([v for h, v in zip(HEADERS, row(), strict=True) if h != "Hạn báo cáo"], headers=headers)
+    data = book(
+        [v for h, v in zip(HEADERS, row(), strict=True) if h != "Hạn báo cáo"], headers=headers
+    )
     error = only_error(data)
     assert "Thiếu cột bắt buộc" in error.message
     assert "Hạn báo cáo" in error.message
@@ -535,10 +551,14 @@ def test_it_writes_no_row_when_one_row_is_bad(world):
 
 
 def test_it_rolls_back_everything_when_a_write_fails(world, monkeypatch):
-    def fail(*args, **kwargs):
+    write = FindingImporter.write
+
+    def write_then_fail(self, planned):
+        write(self, planned)
+        assert Finding.objects.count() == 3
         raise IntegrityError("giả lập lỗi khi ghi")
 
-    monkeypatch.setattr(RemediationTask.objects, "bulk_create", fail)
+    monkeypatch.setattr(FindingImporter, "write", write_then_fail)
     before = row_counts()
     with pytest.raises(IntegrityError):
         run(three_rows())
