@@ -171,18 +171,22 @@ def main() -> None:
         summary, ours = timed("our import, end to end", args.rows,
                               lambda: import_run(kind="findings", data=data, dry_run=False))  # fmt: skip
         assert summary.ok and summary.created == args.rows, summary.errors[:5]
+        print(f"  cumulative seconds by phase: {summary.timings}")
         assert RemediationTask.objects.count() == args.rows
         rss = peak_rss_mb()
         summary, again = timed("re-import, unchanged", args.rows,
                                lambda: import_run(kind="findings", data=data, dry_run=False))  # fmt: skip
         assert summary.unchanged == args.rows, summary.describe()
+        print(f"  cumulative seconds by phase: {summary.timings}")
         base = baseline(args.baseline_rows, codes)
         print()
         print(f"end to end:          {ours:>10,.0f} rows/s  (target >= 20,000)")
         print(f"vs ModelResource:    {ours / base:>10.1f} x      (target >= 20)")
         print(f"unchanged re-import: {again:>10,.0f} rows/s  (target >= 50,000)")
         print(f"parse-only floor:    {floor:>10,.0f} rows/s")
-        print(f"peak RSS after import: {rss:.0f} MB (target <= 300); at exit: {peak_rss_mb():.0f} MB")
+        print(
+            f"peak RSS after import: {rss:.0f} MB (target <= 300); at exit: {peak_rss_mb():.0f} MB"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

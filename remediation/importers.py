@@ -14,6 +14,7 @@ from agencies.importers import AgencyLookup, ReformAreaLookup
 from agencies.models import ReformArea
 from directives.importers import document_number
 from directives.models import Directive
+from reform_tracker.imports.bulk import allocate_ids, insert_rows
 from reform_tracker.imports.engine import (
     NEW,
     UNCHANGED,
@@ -30,6 +31,13 @@ from .models import Finding, Inspection, RemediationTask
 
 _SYMBOL_WITH_DATE = re.compile(r"^(?P<symbol>\S+)\s+ngày\s+(?P<date>.+)$", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+FINDING_COLUMNS = (
+    "pk", "code", "inspection_id", "agency_id", "reform_area_id", "description",
+    "required_action", "source_directive_id",
+)  # fmt: skip
+TASK_COLUMNS = (
+    "finding_id", "directive_id", "title", "lead_agency_id", "monitoring_agency_id", "due_date",
+)  # fmt: skip
 TITLE_LENGTH = RemediationTask._meta.get_field("title").max_length
 CODE_LENGTH = Finding._meta.get_field("code").max_length
 INSPECTION_LENGTH = Inspection._meta.get_field("name").max_length
@@ -231,17 +239,12 @@ class FindingImporter(Importer):
         self.create_inspections(planned)
         new = [r for r, action in planned if action == NEW]
         changed = [r for r, action in planned if action == UPDATE]
-        for start in range(0, len(new), 5000):
-            chunk = new[start : start + 5000]
-            findings = Finding.objects.bulk_create([self.finding(r) for r in chunk])
-            for record, finding in zip(chunk, findings, strict=True):
-                record.finding_id = finding.pk
-            self.progress("write", start + len(chunk), len(new) + len(changed))
-        tasks_to_create = new + [r for r in changed if r.task_id is None]
-        for start in range(0, len(tasks_to_create), 5000):
-            RemediationTask.objects.bulk_create(
-                [self.task(r) for r in tasks_to_create[start : start + 5000]]
-            )
+        for record, pk in zip(new, allocate_ids(Finding, len(new)), strict=True):
+            record.finding_id = pk
+        insert_rows(Finding, FINDING_COLUMNS, (self.finding_row(r) for r in new))
+        self.progress("write", len(new), len(new) + len(changed))
+        without_task = new + [r for r in changed if r.task_id is None]
+        insert_rows(RemediationTask, TASK_COLUMNS, (self.task_row(r) for r in without_task))
         Finding.objects.bulk_update(
             [self.finding(r) for r in changed],
             ["inspection", "agency", "reform_area", "description", "required_action",
@@ -294,6 +297,17 @@ class FindingImporter(Importer):
         Through.objects.bulk_create(
             [Through(inspection_id=i, agency_id=a) for i, a in pairs - existing], batch_size=5000
         )
+
+    def finding_row(self, r: FindingRow) -> tuple:
+        return (
+            r.finding_id, r.code, self.inspections[header_key(r.inspection)], r.agency_id,
+            r.area_id, r.description, r.required_action, r.directive_id,
+        )  # fmt: skip
+
+    def task_row(self, r: FindingRow) -> tuple:
+        return (
+            r.finding_id, r.directive_id, r.title, r.agency_id, r.monitor_id, r.due_date,
+        )  # fmt: skip
 
     def finding(self, r: FindingRow) -> Finding:
         return Finding(
