@@ -11,11 +11,12 @@ from reform_tracker.imports.engine import (
     NEW,
     UNCHANGED,
     UPDATE,
+    Column,
     Importer,
     RowError,
     RowInvalid,
-    convert,
     required_text,
+    text,
 )
 from reform_tracker.imports.workbook import cell_text, header_key
 
@@ -77,7 +78,8 @@ KIND_BY_LABEL = {header_key(label): value for value, label in AgencyKind.choices
 }
 
 
-def agency_kind(value: str) -> str:
+def agency_kind(value: object) -> str:
+    value = cell_text(value)
     try:
         return KIND_BY_LABEL[header_key(required_text(value))]
     except KeyError:
@@ -115,19 +117,16 @@ class AgencyImporter(Importer):
         }
         self.code_by_pk = {values[0]: values[1] for values in self.existing.values()}
 
-    def parse(self, row, cell, errors):
-        before = len(errors)
-        code = convert(
-            row, self.CODE, errors, required_text, cell_text(cell(self.CODE)), CODE_LENGTH
-        )
-        name = convert(
-            row, self.NAME, errors, required_text, cell_text(cell(self.NAME)), NAME_LENGTH
-        )
-        kind = convert(row, self.KIND, errors, agency_kind, cell_text(cell(self.KIND)))
-        parent_code = cell_text(cell(self.PARENT))
-        if len(errors) > before:
-            return None
-        return AgencyRow(row, code, name, kind, parent_code)
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.CODE, text(max_length=CODE_LENGTH)),
+            Column(self.NAME, text(max_length=NAME_LENGTH)),
+            Column(self.KIND, agency_kind, repeats=True),
+            Column(self.PARENT, cell_text, repeats=True),
+        ]
+
+    def build(self, row, values, errors):
+        return AgencyRow(row, *values)
 
     def plan(self, records, errors):
         first_row: dict[str, int] = {}

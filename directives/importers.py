@@ -14,11 +14,12 @@ from reform_tracker.imports.engine import (
     NEW,
     UNCHANGED,
     UPDATE,
+    Column,
     Importer,
     RowError,
     RowInvalid,
-    convert,
     required_text,
+    text,
 )
 from reform_tracker.imports.workbook import cell_date, cell_text, header_key
 
@@ -83,17 +84,17 @@ class DirectiveImporter(Importer):
         # Linked only when the name is unique; the text is kept either way.
         self.issuer_by_name = {key: pks[0] for key, pks in names.items() if len(pks) == 1}
 
-    def parse(self, row, cell, errors):
-        before = len(errors)
-        parsed = convert(row, self.SYMBOL, errors, document_number, cell_text(cell(self.SYMBOL)))
-        date = convert(row, self.DATE, errors, issue_date, cell(self.DATE))
-        issuer = convert(
-            row, self.ISSUER, errors, required_text, cell_text(cell(self.ISSUER)), ISSUER_LENGTH
-        )
-        title = convert(
-            row, self.TITLE, errors, required_text, cell_text(cell(self.TITLE)), TITLE_LENGTH
-        )
-        if parsed and date and parsed.year and parsed.year != date.year:
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.SYMBOL, lambda value: document_number(cell_text(value))),
+            Column(self.DATE, issue_date, repeats=True),
+            Column(self.ISSUER, text(max_length=ISSUER_LENGTH), repeats=True),
+            Column(self.TITLE, text(max_length=TITLE_LENGTH)),
+        ]
+
+    def build(self, row, values, errors):
+        parsed, date, issuer, title = values
+        if parsed.year and parsed.year != date.year:
             errors.append(
                 RowError(
                     row,
@@ -102,11 +103,9 @@ class DirectiveImporter(Importer):
                     % {"date_year": date.year, "year": parsed.year},
                 )
             )
-        if len(errors) > before:
             return None
-        return DirectiveRow(
-            row, parsed, date, issuer, self.issuer_by_name.get(header_key(issuer)), title
-        )
+        issuer_id = self.issuer_by_name.get(header_key(issuer))
+        return DirectiveRow(row, parsed, date, issuer, issuer_id, title)
 
     def plan(self, records, errors):
         stored = {}
@@ -148,7 +147,7 @@ class DirectiveImporter(Importer):
             planned.append((record, UNCHANGED if same else UPDATE))
         return planned
 
-    def build(self, record: DirectiveRow) -> Directive:
+    def directive(self, record: DirectiveRow) -> Directive:
         directive = Directive(
             pk=record.pk,
             issue_date=record.issue_date,
@@ -161,10 +160,10 @@ class DirectiveImporter(Importer):
 
     def write(self, planned):
         Directive.objects.bulk_create(
-            [self.build(r) for r, action in planned if action == NEW], batch_size=2000
+            [self.directive(r) for r, action in planned if action == NEW], batch_size=2000
         )
         Directive.objects.bulk_update(
-            [self.build(r) for r, action in planned if action == UPDATE],
+            [self.directive(r) for r, action in planned if action == UPDATE],
             ["issue_date", "issuer_name", "issuer", "title"],
             batch_size=1000,
         )

@@ -51,7 +51,7 @@ class Inspection(models.Model):
 class Finding(models.Model):
     """A shortcoming found by an inspection (tồn tại, hạn chế)."""
 
-    code = models.CharField(_("mã"), max_length=50, unique=True)
+    code = models.CharField(_("mã"), max_length=50)
     inspection = models.ForeignKey(
         Inspection,
         verbose_name=_("đợt kiểm tra"),
@@ -94,6 +94,15 @@ class Finding(models.Model):
         verbose_name = _("tồn tại, hạn chế")
         verbose_name_plural = _("tồn tại, hạn chế")
         ordering = ["code"]
+        # A constraint rather than unique=True: on PostgreSQL the latter adds a
+        # second (LIKE) index that every bulk import would have to maintain.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                name="finding_code_unique",
+                violation_error_message=_("Đã có tồn tại, hạn chế với mã này."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.description[:80]}"
@@ -181,6 +190,7 @@ class RemediationTask(models.Model):
         null=True,
         blank=True,
         related_name="tasks",
+        db_index=False,  # the partial unique index task_one_per_finding serves lookups
     )
     directive = models.ForeignKey(
         Directive,

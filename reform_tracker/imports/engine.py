@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .workbook import WorkbookError, check_file, open_sheet
+from .workbook import WorkbookError, cell_multiline, cell_text, check_file, open_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +86,35 @@ class ImportSummary:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of a template: its header and the converter of its raw cells.
+
+    A converter raises RowInvalid (or ValueError) with a Vietnamese message.
+    ``repeats`` marks columns whose values recur across rows (agencies, areas,
+    dates): each distinct value is converted once.
+    """
+
+    header: str
+    convert: Callable[[Any], Any]
+    repeats: bool = False
+
+
+def _memoized(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            result = cache[value] = func(value)  # errors are not cached: rare
+            return result
+
+    return convert
+
+
 class Importer:
-    """Subclasses name their columns and implement the four steps below."""
+    """Subclasses name their columns and implement the steps below."""
 
     kind: ClassVar[str]
     label: ClassVar[str]
@@ -111,8 +138,13 @@ class Importer:
     def load_lookups(self) -> None:
         """Load, once, everything rows are matched against."""
 
-    def parse(self, row: int, cell: Callable[[str], Any], errors: list[RowError]) -> Any:
-        """Convert one row to a record, or append errors and return None."""
+    def columns(self) -> list[Column]:
+        """The template's columns, in the order ``build`` receives values."""
+        raise NotImplementedError
+
+    def build(self, row: int, values: list[Any], errors: list[RowError]) -> Any:
+        """A record from one row's converted values (checks across cells may
+        append errors and return None)."""
         raise NotImplementedError
 
     def plan(self, records: list[Any], errors: list[RowError]) -> list[tuple[Any, str]]:
@@ -142,10 +174,27 @@ class Importer:
         errors = summary.errors
         expected = max(sheet.last_row - sheet.header_row, 0)
         self.progress("read", 0, expected)
+        self.present = set(sheet.columns)
+        # An absent optional column reads the "" appended to every row (index -1).
+        columns = [
+            (
+                sheet.columns.get(c.header, -1),
+                _memoized(c.convert) if c.repeats else c.convert,
+                c.header,
+            )
+            for c in self.columns()
+        ]
         for number, cells in sheet.rows:
             summary.total_rows += 1
-            record = self.parse(number, _CellReader(cells, sheet.columns), errors)
-            if record is not None:
+            cells.append("")
+            values, failed = [], False
+            for index, convert, header in columns:
+                try:
+                    values.append(convert(cells[index]))
+                except (RowInvalid, ValueError) as error:
+                    errors.append(RowError(number, header, str(error)))
+                    failed = True
+            if not failed and (record := self.build(number, values, errors)) is not None:
                 records.append(record)
             if summary.total_rows % self.progress_every == 0:
                 self.progress("read", number - sheet.header_row, expected)
@@ -179,30 +228,14 @@ def _plain(values: list[Any]) -> list[Any]:
     return [v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v for v in values]
 
 
-class _CellReader:
-    """Callable giving a row's cell by header ("" for a missing optional column)."""
-
-    __slots__ = ("cells", "columns")
-
-    def __init__(self, cells: list, columns: dict[str, int]):
-        self.cells, self.columns = cells, columns
-
-    def __call__(self, header: str) -> Any:
-        index = self.columns.get(header)
-        if index is None or index >= len(self.cells):
-            return ""
-        return self.cells[index]
+def text(*, max_length: int | None = None) -> Callable[[Any], str]:
+    """Converter of a required one-line text cell."""
+    return lambda value: required_text(cell_text(value), max_length)
 
 
-def convert(
-    row: int, header: str, errors: list[RowError], func: Callable[..., Any], *args: Any
-) -> Any:
-    """Run a converter; on RowInvalid or ValueError record the error, return None."""
-    try:
-        return func(*args)
-    except (RowInvalid, ValueError) as error:
-        errors.append(RowError(row, header, str(error)))
-        return None
+def long_text(value: Any) -> str:
+    """Converter of a required multi-line text cell."""
+    return required_text(cell_multiline(value))
 
 
 def required_text(value: str, max_length: int | None = None) -> str:

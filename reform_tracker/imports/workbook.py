@@ -123,7 +123,8 @@ def open_sheet(data: bytes, *, required: Sequence[str], optional: Sequence[str] 
 
 def _numbered(rows: Iterator[list], header_row: int) -> Iterator[tuple[int, list]]:
     for number, cells in enumerate(rows, start=header_row + 1):
-        if any(cell != "" and cell is not None for cell in cells):
+        # any(cells) settles almost every row; a row of zeros gets the full test.
+        if any(cells) or any(cell != "" and cell is not None for cell in cells):
             yield number, cells
 
 
