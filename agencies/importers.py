@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reform_tracker.imports.engine import (
@@ -73,9 +74,12 @@ class ReformAreaLookup:
 CODE_LENGTH = Agency._meta.get_field("code").max_length
 NAME_LENGTH = Agency._meta.get_field("name").max_length
 
-KIND_BY_LABEL = {header_key(label): value for value, label in AgencyKind.choices} | {
-    header_key(value): value for value in AgencyKind.values
-}
+# Built from the Vietnamese labels (the template's contract), whatever the
+# language active when this module is imported.
+with translation.override(None):
+    KIND_BY_LABEL = {header_key(label): value for value, label in AgencyKind.choices} | {
+        header_key(value): value for value in AgencyKind.values
+    }
 
 
 def agency_kind(value: object) -> str:
@@ -165,6 +169,9 @@ class AgencyImporter(Importer):
                 continue
             record.pk = stored[0]
             stored_parent = self.code_by_pk.get(stored[4], "")
+            if self.PARENT not in self.present:  # leave stored parents alone
+                record.parent_code = stored_parent
+                parent_key = header_key(stored_parent)
             same = (
                 stored[2] == record.name
                 and stored[3] == record.kind

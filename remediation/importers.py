@@ -179,7 +179,7 @@ class FindingImporter(Importer):
 
     def build(self, row, values, errors):
         record = FindingRow(row, *values)
-        if record.monitor_id is None and self.MONITOR in self.present:
+        if record.monitor_id is None:
             record.monitor_id = self.area_monitor.get(record.area_id)
         return record
 
@@ -209,6 +209,11 @@ class FindingImporter(Importer):
                 planned.append((record, NEW))
                 continue
             record.finding_id, record.task_id = state[0], state[7]
+            # A file without an optional column leaves what is stored alone.
+            if self.MONITOR not in self.present:
+                record.monitor_id = state[9]
+            if self.DIRECTIVE not in self.present:
+                record.directive_id = state[6]
             record.agency_changed = state[2] != record.agency_id
             same = state[1:7] == (
                 self.inspections.get(header_key(record.inspection)),

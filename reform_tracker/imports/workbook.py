@@ -25,6 +25,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 HEADER_SEARCH_ROWS = 30
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+SERIAL_1990, SERIAL_2100 = 32874, 73051  # 01/01/1990 and 01/01/2100
 
 
 class WorkbookError(Exception):
@@ -167,7 +168,9 @@ def cell_date(value: object) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:  # Excel serials up to 31/12/9999
+        # A date stored as a bare serial; a plain number such as 2019 (which
+        # would be 11/07/1905) is refused rather than guessed.
+        if SERIAL_1990 <= value < SERIAL_2100:
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise ValueError(_("“%(value)s” không phải là ngày.") % {"value": value})
     text = " ".join(unicodedata.normalize("NFKC", str(value)).split())
