@@ -9,7 +9,16 @@ from reform_tracker.imports.formats import WorkbookResource
 from .importers import FindingImporter as I
 from .models import DeadlineState, Finding, RemediationTask
 
-DATE = DateWidget("%d/%m/%Y")
+
+class DayFirstDateWidget(DateWidget):
+    """dd/mm/yyyy text in .xlsx too: import-export otherwise writes a date cell
+    that Excel shows as yyyy-mm-dd, ignoring the format."""
+
+    def render(self, value, obj=None, **kwargs):
+        return super().render(value)
+
+
+DATE = DayFirstDateWidget("%d/%m/%Y")
 
 
 class FindingResource(WorkbookResource):

@@ -31,6 +31,8 @@ class WorkbookImportMixin(ImportMixin):
     import_kind: str
     import_formats = [WorkbookFormat]
     import_template_name = "admin/imports/import.html"
+    # Both buttons: the export link shows when the admin also has ExportMixin.
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     skip_admin_log = True  # one log entry per row would cost as much as the import
 
     def get_urls(self):
@@ -69,6 +71,10 @@ class WorkbookImportMixin(ImportMixin):
             **super().get_import_context_data(**kwargs),
         }
 
+    def has_import_permission(self, request) -> bool:
+        # An import adds and changes rows: being staff is not enough.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
     def import_action(self, request, **kwargs):
         if request.method == "POST" and self.has_import_permission(request):
             form = self.create_import_form(request)
@@ -98,7 +104,12 @@ class WorkbookImportMixin(ImportMixin):
             form.add_error("import_file", _("Không đọc được tệp: hãy tải lên tệp Excel (.xlsx)."))
 
     def add_success_message(self, result, request):
-        messages.success(request, _("Đã nhập xong. ") + result.summary.describe())
+        summary = result.summary
+        if not summary.ok:  # the data changed after the preview: nothing was written
+            errors = "; ".join(str(error) for error in summary.errors[:10])
+            messages.error(request, _("Không nhập được, không có dữ liệu nào được ghi: ") + errors)
+            return
+        messages.success(request, _("Đã nhập xong. ") + summary.describe())
 
     # Template download ------------------------------------------------------
 

@@ -31,6 +31,9 @@ class WorkbookDataset(tablib.Dataset):
 
 
 class WorkbookFormat(Format):
+    def __init__(self, encoding=None):  # the admin's confirm step passes one
+        self.encoding = encoding
+
     def get_title(self) -> str:
         return "xlsx"
 
