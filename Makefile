@@ -15,7 +15,7 @@ help:
 	@echo "make test      ruff, makemigrations --check and pytest (PYTEST_ARGS=... passes through)"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make format    ruff format and ruff check --fix"
-	@echo "make messages  makemessages and compilemessages for vi and en"
+	@echo "make messages  makemessages, merge import-export's vi strings, compilemessages (needs gettext)"
 	@echo "make bench     import benchmark"
 
 venv: $(STAMP)
@@ -48,6 +48,18 @@ format: venv
 bench: venv
 	$(PY) bench/import_findings.py
 
+# Needs gettext (apt-get install gettext). makemessages drops msgids that are
+# not in our sources, so django-import-export's Vietnamese strings are kept in
+# locale/vi/LC_MESSAGES/import_export_vi.po and merged back in with msgcat.
+# See locale/README.md; translate every new entry of locale/en before committing.
+VI_MESSAGES := locale/vi/LC_MESSAGES
+
 messages: venv
-	DEBUG=1 $(PY) manage.py makemessages -l en -l vi --ignore=.venv
+	@command -v msgcat >/dev/null || { echo "make messages needs gettext: apt-get install -y gettext" >&2; exit 1; }
+	DEBUG=1 $(PY) manage.py makemessages -l en -l vi --no-obsolete \
+		--ignore=.venv --ignore=staticfiles --ignore=bench --ignore=var --ignore=media --ignore=tests
+	msgcat --use-first -o $(VI_MESSAGES)/django.po.merged \
+		$(VI_MESSAGES)/django.po $(VI_MESSAGES)/import_export_vi.po
+	mv $(VI_MESSAGES)/django.po.merged $(VI_MESSAGES)/django.po
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+	rm -f $(VI_MESSAGES)/import_export_vi.mo
