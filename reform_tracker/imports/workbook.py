@@ -172,7 +172,7 @@ def cell_date(value: object) -> datetime.date:
         # would be 11/07/1905) is refused rather than guessed.
         if SERIAL_1990 <= value < SERIAL_2100:
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise ValueError(_("“%(value)s” không phải là ngày.") % {"value": value})
+        raise ValueError(_("“%(value)s” không phải là ngày.") % {"value": cell_text(value)})
     text = " ".join(unicodedata.normalize("NFKC", str(value)).split())
     if match := _DAY_FIRST.match(text):
         day, month, year = int(match[1]), int(match[3]), int(match[4])
