@@ -110,6 +110,7 @@ class AgencyImporter(Importer):
     CODE, NAME, KIND, PARENT = "Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên"
     required = (CODE, NAME, KIND)
     optional = (PARENT,)
+    chunk_rows = None  # parents may come after their children
     example = ("SNV", "Sở Nội vụ", "Sở, ban, ngành", "UBNDT")
 
     def load_lookups(self) -> None:

@@ -70,6 +70,7 @@ class DirectiveImporter(Importer):
     label = _("Văn bản chỉ đạo")
     SYMBOL, DATE, ISSUER, TITLE = "Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu"
     required = (SYMBOL, DATE, ISSUER, TITLE)
+    chunk_rows = None  # small files; duplicates are found across the whole file
     example = (
         "57/TB-UBND",
         datetime.date(2019, 6, 18),

@@ -149,6 +149,7 @@ class FindingImporter(Importer):
         self.area_monitor = dict(ReformArea.objects.values_list("pk", "monitoring_agency_id"))
         self.area_names = dict(ReformArea.objects.values_list("pk", "name"))
         self.directives = DirectiveLookup()
+        self.first_row: dict[str, int] = {}
         self.inspections = {
             header_key(name): pk for pk, name in Inspection.objects.values_list("pk", "name")
         }
@@ -184,7 +185,7 @@ class FindingImporter(Importer):
         return record
 
     def plan(self, records, errors):
-        first_row: dict[str, int] = {}
+        first_row = self.first_row  # across chunks
         unique = []
         for record in records:
             if record.code in first_row:

@@ -7,11 +7,14 @@ transaction and in bulk. Any error means nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
+import queue
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
@@ -19,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .workbook import WorkbookError, cell_multiline, cell_text, check_file, open_sheet
+from .workbook import Sheet, WorkbookError, cell_multiline, cell_text, check_file, open_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,6 @@ class ImportSummary:
     headers: list[str] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -121,7 +123,9 @@ class Importer:
     required: ClassVar[tuple[str, ...]]
     optional: ClassVar[tuple[str, ...]] = ()
     example: ClassVar[tuple[Any, ...]] = ()
-    progress_every = 5000
+    # Rows planned and written together; None: all at once (when rows refer
+    # to each other, as agencies to their parents).
+    chunk_rows: int | None = 10_000
 
     def __init__(self, *, progress: Progress | None = None, sample_size: int | None = None):
         self.progress = progress or (lambda phase, done, total: None)
@@ -158,7 +162,14 @@ class Importer:
     def sample_values(self, record: Any) -> list[Any]:
         raise NotImplementedError
 
+    def finish(self) -> None:
+        """Work after the last chunk is written (still in the transaction)."""
+
     # The run --------------------------------------------------------------
+    #
+    # A reader thread converts rows while this thread plans and writes the
+    # previous chunk, so Python's work overlaps the database's. Writing starts
+    # before the last row is read; any error rolls the one transaction back.
 
     def run(self, data: bytes, *, dry_run: bool) -> ImportSummary:
         started = time.monotonic()
@@ -170,57 +181,109 @@ class Importer:
             summary.errors.append(RowError(None, "", str(error)))
             return summary
         self.load_lookups()
-        records: list[Any] = []
-        errors = summary.errors
-        expected = max(sheet.last_row - sheet.header_row, 0)
-        self.progress("read", 0, expected)
         self.present = set(sheet.columns)
-        # An absent optional column reads the "" appended to every row (index -1).
-        columns = [
-            (
-                sheet.columns.get(c.header, -1),
-                _memoized(c.convert) if c.repeats else c.convert,
-                c.header,
-            )
-            for c in self.columns()
-        ]
-        for number, cells in sheet.rows:
-            summary.total_rows += 1
-            cells.append("")
-            values, failed = [], False
-            for index, convert, header in columns:
-                try:
-                    values.append(convert(cells[index]))
-                except (RowInvalid, ValueError) as error:
-                    errors.append(RowError(number, header, str(error)))
-                    failed = True
-            if not failed and (record := self.build(number, values, errors)) is not None:
-                records.append(record)
-            if summary.total_rows % self.progress_every == 0:
-                self.progress("read", number - sheet.header_row, expected)
-        if summary.total_rows == 0:
-            errors.append(RowError(None, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")))
-            return summary
-        summary.timings["read"] = round(time.monotonic() - started, 3)
-        planned = self.plan(records, errors)
-        summary.timings["plan"] = round(time.monotonic() - started, 3)
-        if errors:
-            return summary
-        counts = Counter(action for _record, action in planned)
-        summary.created, summary.updated = counts[NEW], counts[UPDATE]
-        summary.unchanged = counts[UNCHANGED]
-        summary.sample = [
-            {"row": record.row, "action": action, "values": _plain(self.sample_values(record))}
-            for record, action in planned[: self.sample_size]
-        ]
-        if not dry_run and (summary.created or summary.updated):
-            self.progress("write", 0, summary.created + summary.updated)
+        counts: Counter[str] = Counter()
+        expected = max(sheet.last_row - sheet.header_row, 0)
+        self.progress("import", 0, expected)
+        try:
             with transaction.atomic():
-                self.write(planned)
-            summary.timings["write"] = round(time.monotonic() - started, 3)
+                for records in self._read_chunks(sheet, summary):
+                    planned = self.plan(records, summary.errors)
+                    if not summary.errors:  # else keep reading: every error is reported
+                        counts.update(action for _record, action in planned)
+                        self._add_sample(summary, planned)
+                        if not dry_run:
+                            self.write(planned)
+                    self.progress("import", summary.total_rows, max(expected, summary.total_rows))
+                if summary.total_rows == 0:
+                    summary.errors.append(
+                        RowError(None, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+                    )
+                if not summary.errors and not dry_run:
+                    self.finish()
+                if summary.errors or dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        summary.errors.sort(key=lambda error: error.row or 0)
+        if summary.errors:
+            summary.sample = []
+        else:
+            summary.created, summary.updated = counts[NEW], counts[UPDATE]
+            summary.unchanged = counts[UNCHANGED]
         self.progress("done", summary.total_rows, summary.total_rows)
         summary.seconds = round(time.monotonic() - started, 3)
         return summary
+
+    def _add_sample(self, summary: ImportSummary, planned: list[tuple[Any, str]]) -> None:
+        room = max(self.sample_size - len(summary.sample), 0)
+        summary.sample += [
+            {"row": record.row, "action": action, "values": _plain(self.sample_values(record))}
+            for record, action in planned[:room]
+        ]
+
+    def _read_chunks(self, sheet: Sheet, summary: ImportSummary) -> Iterator[list[Any]]:
+        """Chunks of records, converted by a reader thread (no database use)."""
+        chunks: queue.Queue = queue.Queue(maxsize=2)
+        stop = threading.Event()
+        reader = threading.Thread(
+            target=self._read_rows, args=(sheet, summary, chunks, stop), daemon=True
+        )
+        reader.start()
+        try:
+            while (item := chunks.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while reader.is_alive():  # unblock a reader waiting on a full queue
+                with contextlib.suppress(queue.Empty):
+                    chunks.get(timeout=0.05)
+
+    def _read_rows(
+        self, sheet: Sheet, summary: ImportSummary, chunks: queue.Queue, stop: threading.Event
+    ) -> None:
+        try:
+            errors = summary.errors
+            # An absent optional column reads the "" appended to every row (index -1).
+            columns = [
+                (
+                    sheet.columns.get(c.header, -1),
+                    _memoized(c.convert) if c.repeats else c.convert,
+                    c.header,
+                )
+                for c in self.columns()
+            ]
+            records: list[Any] = []
+            for number, cells in sheet.rows:
+                summary.total_rows += 1
+                cells.append("")
+                values, failed = [], False
+                for index, convert, header in columns:
+                    try:
+                        values.append(convert(cells[index]))
+                    except (RowInvalid, ValueError) as error:
+                        errors.append(RowError(number, header, str(error)))
+                        failed = True
+                if not failed and (record := self.build(number, values, errors)) is not None:
+                    records.append(record)
+                if self.chunk_rows and len(records) >= self.chunk_rows:
+                    chunks.put(records)
+                    records = []
+                    if stop.is_set():
+                        return
+            chunks.put(records)
+            chunks.put(_DONE)
+        except BaseException as error:  # re-raised by the consuming thread
+            chunks.put(error)
+
+
+class _Rollback(Exception):
+    """Leaves the import's transaction without writing (errors or dry run)."""
+
+
+_DONE = object()
 
 
 def _plain(values: list[Any]) -> list[Any]:

@@ -20,13 +20,10 @@ def progress_get(job_id) -> dict:
     return cache.get(_key(job_id)) or {"phase": "queued", "done": 0, "total": 0}
 
 
-def percent(progress: dict, *, total_rows: int | None = None) -> int:
-    """Reading is ~60% of the work, writing the rest."""
-    total = progress["total"] or total_rows or 0
-    done = progress["done"]
+def percent(progress: dict) -> int:
+    """0-100 for the bar: rows handled out of the sheet's rows."""
     if progress["phase"] == "done":
         return 100
-    if not total:
-        return 5 if progress["phase"] == "queued" else 10
-    share = min(done / total, 1.0)
-    return int(10 + 50 * share) if progress["phase"] == "read" else int(60 + 39 * share)
+    if not progress["total"]:
+        return 0 if progress["phase"] == "queued" else 2
+    return min(99, 2 + int(97 * progress["done"] / progress["total"]))
