@@ -45,8 +45,12 @@ format: venv
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# Figures are for PostgreSQL: the machine's own unless DATABASE_URL says otherwise.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reform_tracker
+BENCH_ARGS ?=
+
 bench: venv
-	$(PY) bench/import_findings.py
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/import_findings.py $(BENCH_ARGS)
 
 # Needs gettext (apt-get install gettext). makemessages drops msgids that are
 # not in our sources, so django-import-export's Vietnamese strings are kept in

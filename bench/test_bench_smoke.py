@@ -1,0 +1,22 @@
+"""The benchmark itself keeps working (figures come from running it on
+PostgreSQL, see README; this only runs it small on the test settings' DB)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_it_runs_the_findings_benchmark_end_to_end(tmp_path):
+    env = {**os.environ, "VAR_DIR": str(tmp_path / "var")}
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "bench/import_findings.py", "--rows", "300", "--agencies", "20",
+         "--baseline-rows", "30", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "our import, end to end" in result.stdout
+    assert "vs ModelResource" in result.stdout
