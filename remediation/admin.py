@@ -1,11 +1,16 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 
+from agencies.admin import AgencySuccessionAdmin
+from agencies.models import AgencySuccession
 from reform_tracker.imports.admin import WorkbookImportMixin
 
 from .models import Finding, Inspection, RemediationReport, RemediationTask
 from .resources import FindingResource, RemediationTaskResource
+from .services import tasks_transfer_to_successor
 
 
 @admin.register(Inspection)
@@ -68,3 +73,21 @@ class RemediationReportAdmin(admin.ModelAdmin):
     search_fields = ["task__title", "content", "submitted_by__username"]
     autocomplete_fields = ["task", "submitted_by"]
     list_select_related = ["task", "submitted_by"]
+
+
+# Succession is an agencies model, but handing over tasks is remediation's
+# business: extend its admin here so agencies never imports remediation.
+admin.site.unregister(AgencySuccession)
+
+
+@admin.register(AgencySuccession)
+class AgencySuccessionWithTasksAdmin(AgencySuccessionAdmin):
+    actions = ["transfer_open_tasks"]
+
+    @admin.action(description=gettext_lazy("Chuyển nhiệm vụ đang mở cho cơ quan kế thừa"))
+    def transfer_open_tasks(self, request, queryset):
+        moved = sum(
+            tasks_transfer_to_successor(succession=succession)
+            for succession in queryset.select_related("predecessor", "successor")
+        )
+        self.message_user(request, _("Đã chuyển %(count)s nhiệm vụ.") % {"count": moved})
