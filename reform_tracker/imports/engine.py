@@ -1,15 +1,15 @@
 """The set-based import engine shared by the three workbook templates.
 
-An importer reads every row, converts and validates it against lookups loaded
-once, compares it with what is stored, and only then writes, in one
-transaction and in bulk. Any error means nothing is written.
+An importer converts and validates each row against lookups loaded once,
+compares chunks of rows with what is stored, and writes them in bulk, all in
+one transaction: any error anywhere in the file rolls everything back, so an
+import writes every row or none.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import logging
 import queue
 import threading
 import time
@@ -23,8 +23,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .workbook import Sheet, WorkbookError, cell_multiline, cell_text, check_file, open_sheet
-
-logger = logging.getLogger(__name__)
 
 NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
