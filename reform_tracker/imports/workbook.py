@@ -153,6 +153,7 @@ def cell_multiline(value: object) -> str:
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DATE_PREFIX = re.compile(r"^ngày\s+", re.IGNORECASE)  # "ngày 30/11/2019"
 _WORDS = re.compile(r"^(?:ngày\s*)?(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})$")
 
 
@@ -174,7 +175,7 @@ def cell_date(value: object) -> datetime.date:
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise ValueError(_("“%(value)s” không phải là ngày.") % {"value": cell_text(value)})
     text = " ".join(unicodedata.normalize("NFKC", str(value)).split())
-    if match := _DAY_FIRST.match(text):
+    if match := _DAY_FIRST.match(_DATE_PREFIX.sub("", text)):
         day, month, year = int(match[1]), int(match[3]), int(match[4])
     elif match := _ISO.match(text):
         year, month, day = (int(g) for g in match.groups())

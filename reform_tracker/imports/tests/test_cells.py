@@ -22,6 +22,8 @@ JUNE_5 = datetime.date(2019, 6, 5)
         "2019-06-05",
         "ngày 05 tháng 6 năm 2019",
         "Ngày 5 tháng 06 năm 2019",
+        "ngày 05/06/2019",
+        "\uff10\uff15/06/2019",  # full-width digits (NFKC)
         43621,
         43621.0,
     ],
