@@ -255,7 +255,6 @@ class FindingImporter(Importer):
         for record, pk in zip(new, allocate_ids(Finding, len(new)), strict=True):
             record.finding_id = pk
         insert_rows(Finding, FINDING_COLUMNS, (self.finding_row(r) for r in new))
-        self.progress("write", len(new), len(new) + len(changed))
         without_task = new + [r for r in changed if r.task_id is None]
         insert_rows(RemediationTask, TASK_COLUMNS, (self.task_row(r) for r in without_task))
         Finding.objects.bulk_update(
