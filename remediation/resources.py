@@ -2,23 +2,12 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
-from import_export.widgets import DateWidget
 
+from reform_tracker.imports.formats import DAY_FIRST_DATE as DATE
 from reform_tracker.imports.formats import WorkbookResource
 
 from .importers import FindingImporter as I
 from .models import DeadlineState, Finding, RemediationTask
-
-
-class DayFirstDateWidget(DateWidget):
-    """dd/mm/yyyy text in .xlsx too: import-export otherwise writes a date cell
-    that Excel shows as yyyy-mm-dd, ignoring the format."""
-
-    def render(self, value, obj=None, **kwargs):
-        return super().render(value)
-
-
-DATE = DayFirstDateWidget("%d/%m/%Y")
 
 
 class FindingResource(WorkbookResource):

@@ -20,7 +20,7 @@ from .models import ImportJob
 from .progress import percent, progress_get
 from .registry import importer_class
 from .templates import template_workbook
-from .workbook import WorkbookError, count_rows
+from .workbook import WorkbookError, open_sheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -92,10 +92,14 @@ class WorkbookImportMixin(ImportMixin):
         if upload.size > settings.IMPORT_MAX_FILE_SIZE:
             return False  # refused with its message by the normal flow
         upload.seek(0)
+        importer = importer_class(self.import_kind)
         try:
-            return count_rows(upload.read()) > settings.IMPORT_ASYNC_ROW_THRESHOLD
+            sheet = open_sheet(
+                upload.read(), required=importer.required, optional=importer.optional
+            )
         except WorkbookError:
-            return False
+            return False  # refused with its message by the normal flow
+        return sheet.last_row - sheet.header_row > settings.IMPORT_ASYNC_ROW_THRESHOLD
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, WorkbookError):
@@ -161,7 +165,8 @@ class WorkbookImportMixin(ImportMixin):
                 "status": job.status,
                 "status_label": job.get_status_display(),
                 "running": job.is_running,
-                "percent": 100 if not job.is_running else percent(progress),
+                # The engine reports "done" a moment before the job is saved.
+                "percent": min(percent(progress), 99) if job.is_running else 100,
                 "phase": progress["phase"],
                 "done": progress["done"],
                 "total": progress["total"],

@@ -13,10 +13,22 @@ from django.conf import settings
 from import_export import resources
 from import_export.formats.base_formats import Format
 from import_export.results import Result, RowResult
+from import_export.widgets import DateWidget
 
 from .engine import ImportSummary
 from .registry import importer_class
 from .workbook import check_file
+
+
+class DayFirstDateWidget(DateWidget):
+    """dd/mm/yyyy text in .xlsx too: import-export otherwise writes a date cell
+    that Excel shows as yyyy-mm-dd, ignoring the format."""
+
+    def render(self, value, obj=None, **kwargs):
+        return super().render(value)
+
+
+DAY_FIRST_DATE = DayFirstDateWidget("%d/%m/%Y")
 
 
 class WorkbookDataset(tablib.Dataset):

@@ -191,12 +191,3 @@ def cell_date(value: object) -> datetime.date:
         raise ValueError(
             _("Ngày “%(value)s” không tồn tại (ngày/tháng/năm).") % {"value": text}
         ) from None
-
-
-def count_rows(data: bytes) -> int:
-    """Rows in the first sheet, a cheap upper bound to route large files."""
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return workbook.get_sheet_by_index(0).height
-    except (CalamineError, ValueError, OSError, IndexError) as error:
-        raise WorkbookError(_("Tệp Excel bị hỏng hoặc không đọc được.")) from error

@@ -56,7 +56,7 @@ def recorded(monkeypatch):
     return calls
 
 
-def findings_book(count=10, *, bad_row=None):
+def findings_book(count=10, *, bad_row=None, extra_sheets=None):
     rows = [
         [
             f"KT-{n:03d}",
@@ -71,7 +71,7 @@ def findings_book(count=10, *, bad_row=None):
         ]
         for n in range(1, count + 1)
     ]
-    return xlsx([list(FindingImporter.headers()), *rows])
+    return xlsx([list(FindingImporter.headers()), *rows], extra_sheets=extra_sheets)
 
 
 def job_url(page, job):
@@ -110,6 +110,15 @@ def test_it_sends_a_large_file_to_a_job(
     assert response.status_code == 302
     assert response.url == job_url("import_job", job)
     assert (job.kind, job.file_name, job.created_by) == ("findings", "tontai.xlsx", admin_user)
+
+
+def test_it_counts_the_rows_of_the_data_sheet_not_the_first(
+    admin_client, django_capture_on_commit_callbacks, world
+):
+    book = findings_book(extra_sheets={"Hướng dẫn": [["Điền dữ liệu ở trang sau."]]})
+    response = upload(admin_client, django_capture_on_commit_callbacks, book)
+    assert response.status_code == 302
+    assert ImportJob.objects.get().preview["total_rows"] == 10
 
 
 def test_it_previews_the_job_without_writing(previewed):
