@@ -1,10 +1,14 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from . import selectors
+
+TASKS_PER_PAGE = 50
 
 
 @login_required
 def home(request):
     tasks = selectors.task_list_for_user(user=request.user)
-    return render(request, "remediation/home.html", {"tasks": tasks})
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("trang"))
+    return render(request, "remediation/home.html", {"tasks": page.object_list, "page": page})

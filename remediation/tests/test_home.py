@@ -108,6 +108,18 @@ def test_it_does_not_query_per_task(client, django_assert_max_num_queries):
     for _ in range(20):
         RemediationTaskFactory(monitoring_agency=monitor)
     client.force_login(UserFactory(role=Role.COORDINATOR))
-    with django_assert_max_num_queries(4):
+    # session, user, the header's agency, the page's count, the tasks
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("home"))
     assert response.text.count('class="deadline ') == 20
+
+
+def test_it_pages_long_lists(client, settings):
+    monitor = AgencyFactory()
+    RemediationTaskFactory.create_batch(55, monitoring_agency=monitor)
+    client.force_login(UserFactory(role=Role.COORDINATOR))
+    first = client.get(reverse("home")).text
+    second = client.get(reverse("home"), {"trang": 2}).text
+    assert first.count('class="deadline ') == 50
+    assert second.count('class="deadline ') == 5
+    assert "Trang 2/2 (55 nhiệm vụ)" in second

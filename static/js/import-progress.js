@@ -16,7 +16,7 @@
         if (label) label.textContent = data.percent + "%";
         if (status) status.textContent = data.status_label;
         if (data.running) {
-          window.setTimeout(poll, 1000);
+          window.setTimeout(poll, 500);
         } else {
           window.location.reload();
         }
