@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def normalize_text(value: str) -> str:
@@ -66,7 +67,9 @@ class Agency(models.Model):
 
     class Meta:
         verbose_name = _("cơ quan")
-        verbose_name_plural = _("cơ quan")
+        # Vietnamese nouns have no plural form; the "plural" context gives
+        # English its own string ("agencies") for every model.
+        verbose_name_plural = pgettext_lazy("plural", "cơ quan")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
@@ -112,7 +115,7 @@ class AgencySuccession(models.Model):
 
     class Meta:
         verbose_name = _("kế thừa cơ quan")
-        verbose_name_plural = _("kế thừa cơ quan")
+        verbose_name_plural = pgettext_lazy("plural", "kế thừa cơ quan")
         ordering = ["-effective_date"]
         constraints = [
             models.UniqueConstraint(
@@ -145,7 +148,7 @@ class ReformArea(models.Model):
 
     class Meta:
         verbose_name = _("lĩnh vực CCHC")
-        verbose_name_plural = _("lĩnh vực CCHC")
+        verbose_name_plural = pgettext_lazy("plural", "lĩnh vực CCHC")
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
@@ -178,7 +181,7 @@ class Criterion(models.Model):
 
     class Meta:
         verbose_name = _("tiêu chí")
-        verbose_name_plural = _("tiêu chí")
+        verbose_name_plural = pgettext_lazy("plural", "tiêu chí")
         ordering = ["year", "area__order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["year", "code"], name="criterion_year_code_unique")
@@ -209,7 +212,7 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("người dùng")
-        verbose_name_plural = _("người dùng")
+        verbose_name_plural = pgettext_lazy("plural", "người dùng")
 
     @property
     def sees_all_agencies(self) -> bool:

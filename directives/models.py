@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, normalize_text
 
@@ -65,7 +66,7 @@ class Directive(models.Model):
 
     class Meta:
         verbose_name = _("văn bản chỉ đạo")
-        verbose_name_plural = _("văn bản chỉ đạo")
+        verbose_name_plural = pgettext_lazy("plural", "văn bản chỉ đạo")
         ordering = ["-issue_date", "-number"]
         constraints = [
             # Numbering restarts on 1 January.
@@ -143,7 +144,7 @@ class DirectiveLink(models.Model):
 
     class Meta:
         verbose_name = _("liên kết văn bản")
-        verbose_name_plural = _("liên kết văn bản")
+        verbose_name_plural = pgettext_lazy("plural", "liên kết văn bản")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "target", "kind"], name="directive_link_unique"

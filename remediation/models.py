@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, Criterion, ReformArea
 from directives.models import Directive
@@ -41,7 +42,7 @@ class Inspection(models.Model):
 
     class Meta:
         verbose_name = _("đợt kiểm tra")
-        verbose_name_plural = _("đợt kiểm tra")
+        verbose_name_plural = pgettext_lazy("plural", "đợt kiểm tra")
         ordering = ["-year", "name"]
 
     def __str__(self) -> str:
@@ -92,7 +93,7 @@ class Finding(models.Model):
 
     class Meta:
         verbose_name = _("tồn tại, hạn chế")
-        verbose_name_plural = _("tồn tại, hạn chế")
+        verbose_name_plural = pgettext_lazy("plural", "tồn tại, hạn chế")
         ordering = ["code"]
         # A constraint rather than unique=True: on PostgreSQL the latter adds a
         # second (LIKE) index that every bulk import would have to maintain.
@@ -231,7 +232,7 @@ class RemediationTask(models.Model):
 
     class Meta:
         verbose_name = _("nhiệm vụ khắc phục")
-        verbose_name_plural = _("nhiệm vụ khắc phục")
+        verbose_name_plural = pgettext_lazy("plural", "nhiệm vụ khắc phục")
         ordering = ["due_date", "id"]
         constraints = [
             models.CheckConstraint(
@@ -280,7 +281,7 @@ class RemediationReport(models.Model):
 
     class Meta:
         verbose_name = _("báo cáo khắc phục")
-        verbose_name_plural = _("báo cáo khắc phục")
+        verbose_name_plural = pgettext_lazy("plural", "báo cáo khắc phục")
         ordering = ["-submitted_at"]
 
     def __str__(self) -> str:

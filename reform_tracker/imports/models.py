@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobStatus(models.TextChoices):
@@ -49,7 +50,7 @@ class ImportJob(models.Model):
 
     class Meta:
         verbose_name = _("lượt nhập dữ liệu")
-        verbose_name_plural = _("lượt nhập dữ liệu")
+        verbose_name_plural = pgettext_lazy("plural", "lượt nhập dữ liệu")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
 
-from agencies.models import AgencyKind
+from agencies.models import Agency, AgencyKind
 from agencies.tests.factories import UserFactory
 from remediation.models import DeadlineState, TaskStatus
 from remediation.tests.factories import RemediationTaskFactory
@@ -175,6 +175,7 @@ def test_english_shows_key_labels_in_english():
         assert str(DeadlineState.IN_TIME.label) == "Within the deadline"
         assert str(admin.site.site_header) == "Administrative reform remediation tracker"
         assert lookup("Hạn báo cáo") == "Report due date"
+        assert str(Agency._meta.verbose_name_plural) == "agencies"
         assert lookup_plural("<strong>%(n)s</strong> lỗi", "<strong>%(n)s</strong> lỗi", 2) == (
             "<strong>%(n)s</strong> errors"
         )
@@ -281,7 +282,9 @@ def test_django_serves_every_english_translation():
     wrong = []
     with translation.override("en"):
         for entry in EN_ENTRIES:
-            if entry.msgid_plural is None:
+            if entry.msgctxt is not None:
+                served = {0: translation.pgettext(entry.msgctxt, entry.msgid)}
+            elif entry.msgid_plural is None:
                 served = {0: lookup(entry.msgid)}
             else:  # English plural forms: n == 1 is form 0, any other n form 1
                 served = {
