@@ -25,6 +25,13 @@ from .workbook import WorkbookError, open_sheet
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def job_percent(job: ImportJob, progress: dict | None = None) -> int:
+    if not job.is_running:
+        return 100
+    # The engine reports "done" a moment before the job is saved.
+    return min(percent(progress or progress_get(job.pk)), 99)
+
+
 class WorkbookImportMixin(ImportMixin):
     """For a ModelAdmin whose resource is a ``WorkbookResource``."""
 
@@ -150,7 +157,7 @@ class WorkbookImportMixin(ImportMixin):
             "title": _("Nhập dữ liệu: %(name)s") % {"name": job.file_name},
             "opts": self.opts,
             "job": job,
-            "progress": percent(progress_get(job.pk)),
+            "progress": job_percent(job),
             "preview": job.preview and ImportSummary.from_dict(job.preview),
             "result": job.result and ImportSummary.from_dict(job.result),
             "status_url": reverse(f"admin:{self.url_name('import_job_status')}", args=[job.pk]),
@@ -165,8 +172,7 @@ class WorkbookImportMixin(ImportMixin):
                 "status": job.status,
                 "status_label": job.get_status_display(),
                 "running": job.is_running,
-                # The engine reports "done" a moment before the job is saved.
-                "percent": min(percent(progress), 99) if job.is_running else 100,
+                "percent": job_percent(job, progress),
                 "phase": progress["phase"],
                 "done": progress["done"],
                 "total": progress["total"],

@@ -185,14 +185,15 @@ class Importer:
         self.progress("import", 0, expected)
         try:
             with transaction.atomic():
-                for records in self._read_chunks(sheet, summary):
+                for records, rows_read in self._read_chunks(sheet, summary):
                     planned = self.plan(records, summary.errors)
                     if not summary.errors:  # else keep reading: every error is reported
                         counts.update(action for _record, action in planned)
                         self._add_sample(summary, planned)
                         if not dry_run:
                             self.write(planned)
-                    self.progress("import", summary.total_rows, max(expected, summary.total_rows))
+                    # Rows handled, not rows read: the reader runs ahead.
+                    self.progress("import", rows_read, max(expected, rows_read))
                 if summary.total_rows == 0:
                     summary.errors.append(
                         RowError(None, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
@@ -220,8 +221,8 @@ class Importer:
             for record, action in planned[:room]
         ]
 
-    def _read_chunks(self, sheet: Sheet, summary: ImportSummary) -> Iterator[list[Any]]:
-        """Chunks of records, converted by a reader thread (no database use)."""
+    def _read_chunks(self, sheet: Sheet, summary: ImportSummary) -> Iterator[tuple[list[Any], int]]:
+        """(records, rows read so far) per chunk, from a reader thread (no database use)."""
         chunks: queue.Queue = queue.Queue(maxsize=2)
         stop = threading.Event()
         reader = threading.Thread(
@@ -267,11 +268,12 @@ class Importer:
                 if not failed and (record := self.build(number, values, errors)) is not None:
                     records.append(record)
                 if self.chunk_rows and len(records) >= self.chunk_rows:
-                    chunks.put(records)
+                    chunks.put((records, summary.total_rows))
                     records = []
                     if stop.is_set():
                         return
-            chunks.put(records)
+            if records:
+                chunks.put((records, summary.total_rows))
             chunks.put(_DONE)
         except BaseException as error:  # re-raised by the consuming thread
             chunks.put(error)

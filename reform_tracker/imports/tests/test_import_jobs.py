@@ -5,6 +5,7 @@ test_import_jobs_worker.py.
 """
 
 import datetime
+import time
 import uuid
 
 import pytest
@@ -283,6 +284,20 @@ def test_it_reports_progress_while_the_rows_are_handled(recorded, world):
     assert any(0 < d < 10 for d in done)
     assert {total for _phase, _d, total in running} == {10}
     assert last == ("done", 10, 10)
+
+
+def test_it_reports_rows_handled_not_rows_read(recorded, world, monkeypatch):
+    # A slow writer lets the reader thread run chunks ahead of it.
+    plan = FindingImporter.plan
+
+    def slow_plan(self, records, errors):
+        time.sleep(0.05)
+        return plan(self, records, errors)
+
+    monkeypatch.setattr(FindingImporter, "plan", slow_plan)
+    services.import_run(kind="findings", data=findings_book(), dry_run=True, job_id=uuid.uuid4())
+
+    assert [d for phase, d, _total in recorded if phase == "import"] == [0, 2, 4, 6, 8, 10]
 
 
 def test_it_never_moves_the_bar_back(recorded, world):
