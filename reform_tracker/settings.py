@@ -23,9 +23,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY and DEBUG:
-    SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - refused by a system check unless DEBUG
+# Without SECRET_KEY, management commands and development still work; the
+# WSGI/ASGI application refuses to serve with this key unless DEBUG.
+INSECURE_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or INSECURE_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
