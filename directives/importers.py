@@ -18,10 +18,11 @@ from reform_tracker.imports.engine import (
     Importer,
     RowError,
     RowInvalid,
+    required_date,
     required_text,
     text,
 )
-from reform_tracker.imports.workbook import cell_date, cell_text, header_key
+from reform_tracker.imports.workbook import cell_text, header_key
 
 from .docnumbers import DocumentNumber, parse_document_number
 from .models import Directive
@@ -41,12 +42,6 @@ def document_number(value: str) -> DocumentNumber:
             _("ký hiệu cơ quan ban hành dài quá %(limit)s ký tự.") % {"limit": ISSUER_CODE_LENGTH}
         )
     return parsed
-
-
-def issue_date(value: object) -> datetime.date:
-    if value == "" or value is None:
-        raise RowInvalid(_("không được để trống."))
-    return cell_date(value)
 
 
 @dataclass(slots=True)
@@ -88,7 +83,7 @@ class DirectiveImporter(Importer):
     def columns(self) -> list[Column]:
         return [
             Column(self.SYMBOL, lambda value: document_number(cell_text(value))),
-            Column(self.DATE, issue_date, repeats=True),
+            Column(self.DATE, required_date, repeats=True),
             Column(self.ISSUER, text(max_length=ISSUER_LENGTH), repeats=True),
             Column(self.TITLE, text(max_length=TITLE_LENGTH)),
         ]

@@ -25,6 +25,7 @@ from reform_tracker.imports.engine import (
     RowError,
     RowInvalid,
     long_text,
+    required_date,
     required_text,
     text,
 )
@@ -94,12 +95,6 @@ class DirectiveLookup:
             _("chưa có văn bản “%(symbol)s” trong hệ thống: hãy nhập văn bản trước.")
             % {"symbol": value}
         )
-
-
-def due_date(value: object) -> datetime.date:
-    if value == "" or value is None:
-        raise RowInvalid(_("không được để trống."))
-    return cell_date(value)
 
 
 @dataclass(slots=True)
@@ -173,7 +168,7 @@ class FindingImporter(Importer):
             Column(self.AREA, lambda v: self.areas.find(required_text(cell_text(v))), repeats=True),
             Column(self.DESCRIPTION, long_text),
             Column(self.ACTION, cell_multiline),
-            Column(self.DUE, due_date, repeats=True),
+            Column(self.DUE, required_date, repeats=True),
             Column(self.MONITOR, self.optional_agency, repeats=True),
             Column(self.DIRECTIVE, self.directive, repeats=True),
         ]

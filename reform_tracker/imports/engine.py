@@ -22,7 +22,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .workbook import Sheet, WorkbookError, cell_multiline, cell_text, check_file, open_sheet
+from .workbook import (
+    Sheet,
+    WorkbookError,
+    cell_date,
+    cell_multiline,
+    cell_text,
+    check_file,
+    open_sheet,
+)
 
 NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -294,6 +302,13 @@ def _plain(values: list[Any]) -> list[Any]:
 def text(*, max_length: int | None = None) -> Callable[[Any], str]:
     """Converter of a required one-line text cell."""
     return lambda value: required_text(cell_text(value), max_length)
+
+
+def required_date(value: Any) -> datetime.date:
+    """Converter of a required date cell (see workbook.cell_date for the forms)."""
+    if value == "" or value is None:
+        raise RowInvalid(_("không được để trống."))
+    return cell_date(value)
 
 
 def long_text(value: Any) -> str:
