@@ -32,6 +32,7 @@ class RemediationTaskInline(admin.StackedInline):
 class FindingAdmin(WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
     import_kind = "findings"
     resource_classes = [FindingResource]
+    show_full_result_count = False  # a second COUNT(*) over every finding
     export_formats = [XLSX]
     list_display = ["code", "agency", "reform_area", "inspection", "source_directive"]
     list_filter = ["inspection", "reform_area"]
@@ -50,6 +51,7 @@ class RemediationReportInline(admin.TabularInline):
 @admin.register(RemediationTask)
 class RemediationTaskAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [RemediationTaskResource]
+    show_full_result_count = False
     export_formats = [XLSX]
     list_display = ["title", "lead_agency", "monitoring_agency", "due_date", "status"]
     list_filter = ["status", "due_date", "monitoring_agency"]
