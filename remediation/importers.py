@@ -25,6 +25,7 @@ from reform_tracker.imports.engine import (
     RowError,
     RowInvalid,
     long_text,
+    memoized,
     required_date,
     required_text,
     text,
@@ -198,27 +199,29 @@ class FindingImporter(Importer):
         if errors:
             return []
         stored = self.stored_state([r.code for r in unique])
+        inspection_id = memoized(lambda name: self.inspections.get(header_key(name)))
         planned = []
         for record in unique:
             state = stored.get(record.code)
             if state is None:
                 planned.append((record, NEW))
                 continue
-            record.finding_id, record.task_id = state[0], state[7]
+            # state: the columns of STATE_COLUMNS, code first.
+            record.finding_id, record.task_id = state[1], state[8]
             # A file without an optional column leaves what is stored alone.
             if self.MONITOR not in self.present:
-                record.monitor_id = state[9]
+                record.monitor_id = state[10]
             if self.DIRECTIVE not in self.present:
-                record.directive_id = state[6]
-            record.agency_changed = state[2] != record.agency_id
-            same = state[1:7] == (
-                self.inspections.get(header_key(record.inspection)),
+                record.directive_id = state[7]
+            record.agency_changed = state[3] != record.agency_id
+            same = state[2:8] == (
+                inspection_id(record.inspection),
                 record.agency_id,
                 record.area_id,
                 record.description,
                 record.required_action,
                 record.directive_id,
-            ) and state[7:] == (record.task_id, record.due_date, record.monitor_id, record.title)
+            ) and state[9:] == (record.due_date, record.monitor_id, record.title)
             planned.append((record, UNCHANGED if same else UPDATE))
         return planned
 
@@ -237,10 +240,7 @@ class FindingImporter(Importer):
         with connection.cursor() as cursor:
             for query, params in _code_queries(select, codes):
                 cursor.execute(query, params)
-                for code, *state in cursor.fetchall():
-                    if isinstance(state[8], str):  # SQLite returns dates as text
-                        state[8] = datetime.date.fromisoformat(state[8])
-                    stored[code] = tuple(state)
+                stored.update((row[0], row) for row in cursor.fetchall())
         return stored
 
     def write(self, planned):

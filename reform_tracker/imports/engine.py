@@ -108,7 +108,7 @@ class Column:
     repeats: bool = False
 
 
-def _memoized(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def memoized(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
     cache: dict[Any, Any] = {}
 
     def convert(value: Any) -> Any:
@@ -257,7 +257,7 @@ class Importer:
             columns = [
                 (
                     sheet.columns.get(c.header, -1),
-                    _memoized(c.convert) if c.repeats else c.convert,
+                    memoized(c.convert) if c.repeats else c.convert,
                     c.header,
                 )
                 for c in self.columns()
