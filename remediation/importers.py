@@ -45,7 +45,7 @@ TASK_COLUMNS = (
 )  # fmt: skip
 STATE_COLUMNS = (
     "f.code, f.id, f.inspection_id, f.agency_id, f.reform_area_id, f.description,"
-    " f.required_action, f.source_directive_id, t.id, t.due_date, t.monitoring_agency_id, t.title"
+    " f.required_action, f.source_directive_id, t.id, t.due_date, t.monitoring_agency_id"
 )
 TITLE_LENGTH = RemediationTask._meta.get_field("title").max_length
 CODE_LENGTH = Finding._meta.get_field("code").max_length
@@ -116,6 +116,8 @@ class FindingRow:
 
     @property
     def title(self) -> str:
+        # Derived from the finding's text, so not compared on re-import: a
+        # title edited by staff stays until that text changes.
         return (self.required_action or self.description)[:TITLE_LENGTH]
 
 
@@ -221,7 +223,7 @@ class FindingImporter(Importer):
                 record.description,
                 record.required_action,
                 record.directive_id,
-            ) and state[9:] == (record.due_date, record.monitor_id, record.title)
+            ) and state[9:] == (record.due_date, record.monitor_id)
             planned.append((record, UNCHANGED if same else UPDATE))
         return planned
 

@@ -147,8 +147,11 @@ def cell_multiline(value: object) -> str:
     """Like cell_text, but keeps the line breaks of a multi-line cell."""
     if value is None or value == "":
         return ""
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n")
-    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+    text = unicodedata.normalize("NFC", str(value))
+    if "\n" not in text:  # most cells: one line, the cheap path
+        return " ".join(text.split())
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join([" ".join(line.split()) for line in lines]).strip()
 
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
