@@ -168,9 +168,6 @@ class Importer:
     def sample_values(self, record: Any) -> list[Any]:
         raise NotImplementedError
 
-    def finish(self) -> None:
-        """Work after the last chunk is written (still in the transaction)."""
-
     # The run --------------------------------------------------------------
     #
     # A reader thread converts rows while this thread plans and writes the
@@ -206,8 +203,6 @@ class Importer:
                     summary.errors.append(
                         RowError(None, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
                     )
-                if not summary.errors and not dry_run:
-                    self.finish()
                 if summary.errors or dry_run:
                     raise _Rollback
         except _Rollback:
