@@ -258,17 +258,17 @@ class Importer:
                 for c in self.columns()
             ]
             records: list[Any] = []
+            pad = any(index == -1 for index, _convert, _header in columns)
             for number, cells in sheet.rows:
                 summary.total_rows += 1
-                cells.append("")
-                values, failed = [], False
-                for index, convert, header in columns:
-                    try:
-                        values.append(convert(cells[index]))
-                    except (RowInvalid, ValueError) as error:
-                        errors.append(RowError(number, header, str(error)))
-                        failed = True
-                if not failed and (record := self.build(number, values, errors)) is not None:
+                if pad:
+                    cells.append("")
+                try:  # the common case in one comprehension; errors take the loop below
+                    values = [convert(cells[index]) for index, convert, _header in columns]
+                except (RowInvalid, ValueError):
+                    self._record_errors(number, cells, columns, errors)
+                    continue
+                if (record := self.build(number, values, errors)) is not None:
                     records.append(record)
                 if self.chunk_rows and len(records) >= self.chunk_rows:
                     chunks.put((records, summary.total_rows))
@@ -280,6 +280,15 @@ class Importer:
             chunks.put(_DONE)
         except BaseException as error:  # re-raised by the consuming thread
             chunks.put(error)
+
+    @staticmethod
+    def _record_errors(number: int, cells: list, columns: list, errors: list[RowError]) -> None:
+        """Every failing cell of a row, not only the first."""
+        for index, convert, header in columns:
+            try:
+                convert(cells[index])
+            except (RowInvalid, ValueError) as error:
+                errors.append(RowError(number, header, str(error)))
 
 
 class _Rollback(Exception):
