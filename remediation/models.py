@@ -160,9 +160,17 @@ class RemediationTaskQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def for_agency(self, agency: Agency) -> RemediationTaskQuerySet:
+        """Tasks the agency leads, supports or monitors.
+
+        Support through a subquery, not a join: a join would need DISTINCT
+        over every selected column, which is slow on large tables.
+        """
+        supported = self.model.supporting_agencies.through.objects.filter(agency=agency)
         return self.filter(
-            Q(lead_agency=agency) | Q(supporting_agencies=agency) | Q(monitoring_agency=agency)
-        ).distinct()
+            Q(lead_agency=agency)
+            | Q(monitoring_agency=agency)
+            | Q(pk__in=supported.values("remediationtask_id"))
+        )
 
     def with_deadline_state(self, today: datetime.date | None = None) -> RemediationTaskQuerySet:
         """Annotate ``deadline_state`` in SQL, the same rules as ``deadline_state()``."""

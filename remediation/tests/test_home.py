@@ -123,3 +123,16 @@ def test_it_pages_long_lists(client, settings):
     assert first.count('class="deadline ') == 50
     assert second.count('class="deadline ') == 5
     assert "Trang 2/2 (55 nhiệm vụ)" in second
+
+
+def test_it_shows_tasks_the_agency_supports_or_monitors_once_each(client, agency):
+    supported = RemediationTaskFactory(title="Nhiệm vụ phối hợp")
+    supported.supporting_agencies.add(agency)
+    both = RemediationTaskFactory(title="Nhiệm vụ chủ trì và phối hợp", finding__agency=agency)
+    both.supporting_agencies.add(agency)
+    RemediationTaskFactory(title="Nhiệm vụ theo dõi", monitoring_agency=agency)
+    client.force_login(UserFactory(agency=agency, role=Role.OFFICER))
+    text = client.get(reverse("home")).text
+    assert text.count("Nhiệm vụ phối hợp") == 1
+    assert text.count("Nhiệm vụ chủ trì và phối hợp") == 1
+    assert text.count("Nhiệm vụ theo dõi") == 1
