@@ -1,6 +1,5 @@
 """The admin's import pages: upload, preview, confirm, and the template download."""
 
-import datetime
 import io
 
 import pytest
@@ -13,7 +12,7 @@ from openpyxl import load_workbook
 from agencies.models import ReformArea
 from agencies.tests.factories import AgencyFactory, UserFactory
 from reform_tracker.imports.registry import importer_class
-from reform_tracker.imports.tests.workbooks import csv_bytes, row_counts, xlsx
+from reform_tracker.imports.tests.workbooks import csv_bytes, finding_row, findings_book, row_counts
 from remediation.importers import FindingImporter
 from remediation.models import Finding, RemediationTask
 
@@ -25,7 +24,6 @@ ADMINS = {
     "directives": "directives_directive",
     "findings": "remediation_finding",
 }
-DUE = datetime.date(2019, 11, 30)
 
 
 @pytest.fixture
@@ -37,24 +35,6 @@ def world():
 
 def url(kind, page, *args):
     return reverse(f"admin:{ADMINS[kind]}_{page}", args=args)
-
-
-def finding(n, *, agency="STNMT"):
-    return [
-        f"KT-{n:03d}",
-        "Kiểm tra công tác CCHC năm 2019",
-        agency,
-        "Cải cách thủ tục hành chính",
-        f"Tồn tại số {n}",
-        f"Khắc phục tồn tại số {n}",
-        DUE,
-        "",
-        "",
-    ]
-
-
-def findings_book(*rows):
-    return xlsx([list(FindingImporter.headers()), *rows])
 
 
 def upload(client, data, *, name="tontai.xlsx", kind="findings"):
@@ -97,7 +77,7 @@ def test_it_downloads_the_template_with_the_importer_headers(admin_client, kind)
 def test_it_previews_a_valid_file_without_writing(admin_client, world):
     before = row_counts()
 
-    response = upload(admin_client, findings_book(finding(1), finding(2)))
+    response = upload(admin_client, findings_book(finding_row(1), finding_row(2)))
 
     assert response.status_code == 200
     assert "Thêm mới: <strong>2</strong>" in response.text
@@ -109,7 +89,7 @@ def test_it_previews_a_valid_file_without_writing(admin_client, world):
 
 
 def test_it_imports_the_previewed_file_on_confirm(admin_client, world):
-    preview = upload(admin_client, findings_book(finding(1), finding(2)))
+    preview = upload(admin_client, findings_book(finding_row(1), finding_row(2)))
 
     response = admin_client.post(
         url("findings", "process_import"), preview.context["confirm_form"].initial
@@ -124,7 +104,7 @@ def test_it_imports_the_previewed_file_on_confirm(admin_client, world):
 
 
 def test_it_reports_an_error_found_at_confirm_instead_of_success(admin_client, world):
-    preview = upload(admin_client, findings_book(finding(1)))
+    preview = upload(admin_client, findings_book(finding_row(1)))
     world.delete()  # the file's agency disappears between preview and confirm
 
     response = admin_client.post(
@@ -140,7 +120,9 @@ def test_it_reports_an_error_found_at_confirm_instead_of_success(admin_client, w
 def test_it_shows_every_error_without_a_confirm_form(admin_client, world):
     before = row_counts()
 
-    response = upload(admin_client, findings_book(finding(1), finding(2, agency="SKHONGCO")))
+    response = upload(
+        admin_client, findings_book(finding_row(1), finding_row(2, agency="SKHONGCO"))
+    )
 
     assert response.status_code == 200
     assert "confirm_form" not in response.context
@@ -155,7 +137,7 @@ def test_it_shows_every_error_without_a_confirm_form(admin_client, world):
 
 def test_it_refuses_a_csv_renamed_xlsx_with_a_form_error(admin_client, world):
     before = row_counts()
-    data = csv_bytes([FindingImporter.headers(), finding(1)])
+    data = csv_bytes([FindingImporter.headers(), finding_row(1)])
 
     response = upload(admin_client, data)
 
@@ -169,7 +151,7 @@ def test_it_refuses_a_csv_renamed_xlsx_with_a_form_error(admin_client, world):
 def test_it_previews_a_sample_of_a_large_file(admin_client, world, settings):
     settings.IMPORT_PREVIEW_SAMPLE_ROWS = 5
 
-    response = upload(admin_client, findings_book(*(finding(n) for n in range(1, 31))))
+    response = upload(admin_client, findings_book(*(finding_row(n) for n in range(1, 31))))
 
     assert response.status_code == 200
     assert "Tổng số dòng dữ liệu: <strong>30</strong>" in response.text
@@ -197,7 +179,7 @@ def test_it_refuses_a_staff_user_without_the_model_permissions(client, world):
     client.force_login(UserFactory(is_staff=True))
 
     assert client.get(url("findings", "import")).status_code == 403
-    assert upload(client, findings_book(finding(1))).status_code == 403
+    assert upload(client, findings_book(finding_row(1))).status_code == 403
     assert client.get(url("findings", "import_template")).status_code == 404
     assert Finding.objects.count() == 0
 
@@ -208,7 +190,7 @@ def test_it_lets_a_staff_user_with_the_model_permissions_import(client, world):
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     client.force_login(user)
 
-    preview = upload(client, findings_book(finding(1)))
+    preview = upload(client, findings_book(finding_row(1)))
     client.post(url("findings", "process_import"), preview.context["confirm_form"].initial)
 
     assert Finding.objects.get().code == "KT-001"

@@ -3,7 +3,6 @@ log in, upload, preview, confirm; and, on CI's Redis + PostgreSQL pass, a large
 workbook whose progress bar moves while a real Celery worker handles it."""
 
 import contextlib
-import datetime
 import re
 import time
 import uuid
@@ -17,9 +16,15 @@ from agencies.tests.factories import AgencyFactory, ReformAreaFactory
 from reform_tracker import celery_app
 from reform_tracker.imports.models import ImportJob, JobStatus
 from reform_tracker.imports.tests.test_import_jobs_worker import database_url
-from reform_tracker.imports.tests.workbooks import SHEET_XML, rewrite, row_counts, xlsx
+from reform_tracker.imports.tests.workbooks import (
+    DUE,
+    SHEET_XML,
+    finding_row,
+    findings_book,
+    rewrite,
+    row_counts,
+)
 from reform_tracker.tests.test_celery_roundtrip import process_env, running_worker, worker_log
-from remediation.importers import FindingImporter
 from remediation.models import Finding, RemediationTask
 
 pytestmark = [
@@ -32,7 +37,6 @@ pytestmark = [
 IMPORT_PATH = "/admin/remediation/finding/import/"
 JOB_PATH = "**/admin/remediation/finding/import/jobs/*/"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DUE = datetime.date(2019, 11, 30)
 # The page asks for the progress every 0.5 s and a worker previews some
 # 70,000 rows a second: 40,000 rows would be previewed between two questions.
 LARGE_ROWS = 200_000  # 6.3 MB, under the 10 MB limit
@@ -46,31 +50,13 @@ def area():
     return ReformAreaFactory(name="Cải cách thủ tục hành chính thử nghiệm")
 
 
-def finding(n, area, *, agency="STNMT"):
-    return [
-        f"KT-{n:05d}",
-        "Kiểm tra công tác CCHC năm 2019",
-        agency,
-        area.name,
-        f"Tồn tại số {n}",
-        f"Khắc phục tồn tại số {n}",
-        DUE,
-        "",
-        "",
-    ]
-
-
-def findings_book(*rows):
-    return xlsx([list(FindingImporter.headers()), *rows])
-
-
 def large_findings_book(rows, area):
     """A workbook of ``rows`` findings in a fraction of a second: openpyxl
     writes the header, the rows go straight into the sheet's XML as inline
     strings (openpyxl itself needs some 10 s for 100,000 rows)."""
 
     def row_xml(n):
-        values = [*finding(n, area)[:6], DUE.strftime("%d/%m/%Y")]
+        values = [*finding_row(n, area=area.name)[:6], DUE.strftime("%d/%m/%Y")]
         cells = "".join(
             f'<c r="{column}{n + 1}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
             for column, value in zip("ABCDEFG", values, strict=True)
@@ -115,7 +101,7 @@ def test_it_imports_a_small_file_through_the_admin_pages(
     log_in(page, live_server, admin_user)
     expect(page.get_by_role("link", name="Tải tệp mẫu (.xlsx)")).to_be_visible()
 
-    upload(page, findings_book(finding(1, area), finding(2, area)))
+    upload(page, findings_book(finding_row(1, area=area.name), finding_row(2, area=area.name)))
 
     counts = page.locator("ul.import-counts")
     expect(counts).to_contain_text("Tổng số dòng dữ liệu: 2")
@@ -129,7 +115,7 @@ def test_it_imports_a_small_file_through_the_admin_pages(
     expect(page.locator("ul.messagelist li.success")).to_have_text(
         "Đã nhập xong. 2 dòng: 2 thêm mới, 0 cập nhật, 0 không đổi."
     )
-    assert sorted(Finding.objects.values_list("code", flat=True)) == ["KT-00001", "KT-00002"]
+    assert sorted(Finding.objects.values_list("code", flat=True)) == ["KT-001", "KT-002"]
     assert RemediationTask.objects.count() == 2
 
 
@@ -141,7 +127,12 @@ def test_it_shows_the_errors_of_a_file_and_writes_nothing(
     before = row_counts()
 
     upload(
-        page, findings_book(finding(1, area), finding(2, area), finding(3, area, agency="SKHONGCO"))
+        page,
+        findings_book(
+            finding_row(1, area=area.name),
+            finding_row(2, area=area.name),
+            finding_row(3, area=area.name, agency="SKHONGCO"),
+        ),
     )
 
     expect(page.get_by_role("heading", name="Lỗi: không có dữ liệu nào được ghi")).to_be_visible()

@@ -264,3 +264,27 @@ def row_counts() -> dict[str, int]:
         "reports": RemediationReport,
     }
     return {name: model.objects.count() for name, model in models.items()}
+
+
+DUE = datetime.date(2019, 11, 30)
+
+
+def finding_row(n: int, *, agency: str = "STNMT", area: str = "Cải cách thủ tục hành chính"):
+    """One row of the findings template, in its column order."""
+    return [
+        f"KT-{n:03d}",
+        "Kiểm tra công tác CCHC năm 2019",
+        agency,
+        area,
+        f"Tồn tại số {n}",
+        f"Khắc phục tồn tại số {n}",
+        DUE,
+        "",
+        "",
+    ]
+
+
+def findings_book(*rows: Sequence[object]) -> bytes:
+    from remediation.importers import FindingImporter  # app code, loaded after Django setup
+
+    return xlsx([list(FindingImporter.headers()), *rows])
