@@ -38,6 +38,16 @@ class AgencyQuerySet(models.QuerySet):
     def current(self) -> AgencyQuerySet:
         return self.valid_on(timezone.localdate())
 
+    def subtree_ids(self, root_id: int) -> list[int]:
+        """The agency and every unit under it (a district and its communes),
+        one query per level of the tree."""
+        found, level = [root_id], [root_id]
+        while level:
+            level = [pk for pk in self.filter(parent_id__in=level).values_list("pk", flat=True)]
+            level = [pk for pk in level if pk not in found]  # a cycle in bad data must end
+            found.extend(level)
+        return found
+
 
 class Agency(models.Model):
     code = models.CharField(_("mã cơ quan"), max_length=50, unique=True)

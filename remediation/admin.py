@@ -89,7 +89,7 @@ class AgencySuccessionWithTasksAdmin(AgencySuccessionAdmin):
     @admin.action(description=gettext_lazy("Chuyển nhiệm vụ đang mở cho cơ quan kế thừa"))
     def transfer_open_tasks(self, request, queryset):
         moved = sum(
-            tasks_transfer_to_successor(succession=succession)
+            tasks_transfer_to_successor(succession=succession, user=request.user)
             for succession in queryset.select_related("predecessor", "successor")
         )
         self.message_user(request, _("Đã chuyển %(count)s nhiệm vụ.") % {"count": moved})

@@ -63,7 +63,7 @@ class RemediationTaskResource(resources.ModelResource):
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related(
             "finding", "lead_agency", "monitoring_agency"
-        ).with_deadline_state()
+        ).with_deadline_class()
 
     def dehydrate_deadline_state(self, task) -> str:
-        return str(DeadlineState(task.deadline_state).label)
+        return str(DeadlineState(task.deadline_class).label)

@@ -1,19 +1,134 @@
+"""Domain reads. The one scope rule lives in ``visible_agency_ids``: every
+list, page, download and admin view of tasks goes through ``tasks_visible_to``."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from agencies.models import User
+from agencies.models import Agency, Role, User
 
-from .models import RemediationTask
+from .models import (
+    Evidence,
+    ExtensionRequest,
+    ExtensionState,
+    Notification,
+    RemediationReport,
+    RemediationTask,
+    ReportState,
+    TaskEvent,
+)
+from .workflow import TaskStatus
+
+
+def visible_agency_ids(*, user: User) -> list[int] | None:
+    """The agencies whose tasks a user sees; None means every agency.
+
+    Home Affairs and administrators see the province. Everyone else sees the
+    tasks that their agency, or a unit under it (a district's communes),
+    leads, supports or monitors: a monitoring department thus sees what it
+    monitors.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.sees_all_agencies:
+        return None
+    if user.agency_id is None:
+        return []
+    cached = getattr(user, "_visible_agency_ids", None)
+    if cached is None:
+        cached = Agency.objects.subtree_ids(user.agency_id)
+        user._visible_agency_ids = cached
+    return cached
+
+
+def tasks_visible_to(*, user: User) -> QuerySet[RemediationTask]:
+    agency_ids = visible_agency_ids(user=user)
+    tasks = RemediationTask.objects.all()
+    if agency_ids is None:
+        return tasks
+    if not agency_ids:
+        return tasks.none()
+    return tasks.involving(agency_ids)
 
 
 def task_list_for_user(*, user: User) -> QuerySet[RemediationTask]:
-    """The tasks a user may see: all for Home Affairs and admins, else their agency's."""
-    tasks = RemediationTask.objects.with_deadline_state().select_related(
-        "lead_agency", "monitoring_agency", "finding", "finding__reform_area", "directive"
+    """The task list: what the user sees, with what a row shows."""
+    return (
+        tasks_visible_to(user=user)
+        .with_deadline_class()
+        .select_related(
+            "lead_agency", "monitoring_agency", "finding", "finding__reform_area", "directive"
+        )
     )
-    if user.sees_all_agencies:
-        return tasks
+
+
+def task_detail_for_user(*, user: User) -> QuerySet[RemediationTask]:
+    return tasks_visible_to(user=user).select_related(
+        "lead_agency",
+        "monitoring_agency",
+        "directive",
+        "finding",
+        "finding__inspection",
+        "finding__agency",
+        "finding__reform_area",
+        "finding__criterion",
+        "finding__source_directive",
+    )
+
+
+def task_timeline(*, task: RemediationTask) -> QuerySet[TaskEvent]:
+    return task.events.select_related("actor", "report", "extension").order_by("created_at", "id")
+
+
+def task_reports(*, task: RemediationTask, user: User) -> QuerySet[RemediationReport]:
+    """Submitted versions for everyone; a draft only for its agency."""
+    reports = task.reports.select_related("submitted_by").prefetch_related("evidence")
+    if user.agency_id != task.lead_agency_id:
+        reports = reports.exclude(state=ReportState.DRAFT)
+    return reports.order_by("-version")
+
+
+def task_pending_extension(*, task: RemediationTask) -> ExtensionRequest | None:
+    return task.extensions.filter(state=ExtensionState.PENDING).first()
+
+
+def evidence_for_user(*, user: User) -> QuerySet[Evidence]:
+    """Evidence of the tasks a user sees (drafts only for their own agency)."""
+    visible = tasks_visible_to(user=user)
+    evidence = Evidence.objects.filter(report__task__in=visible.values("pk"))
+    if not user.sees_all_agencies:
+        evidence = evidence.exclude(
+            ~Q(report__task__lead_agency_id=user.agency_id), report__state="draft"
+        )
+    else:
+        evidence = evidence.exclude(report__state="draft")
+    return evidence.select_related("report")
+
+
+def review_queue_for_user(*, user: User) -> QuerySet[RemediationTask]:
+    """What waits for this user: for Home Affairs, submitted reports and
+    extension requests; for a leader, the agency's reports awaiting approval;
+    for an officer, the agency's tasks sent back or returned."""
+    tasks = task_list_for_user(user=user)
+    if user.sees_all_agencies or user.role == Role.COORDINATOR:
+        pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
+        waiting = Q(status=TaskStatus.SUBMITTED) | Q(pk__in=pending.values("task_id"))
+        return tasks.filter(waiting).annotate(
+            has_pending_extension=Exists(pending.filter(task_id=OuterRef("pk")))
+        )
     if user.agency_id is None:
         return tasks.none()
-    return tasks.for_agency(user.agency)
+    own = tasks.filter(lead_agency_id=user.agency_id)
+    if user.role == Role.LEADER:
+        return own.filter(status=TaskStatus.AWAITING_APPROVAL)
+    if user.role == Role.OFFICER:
+        return own.filter(status=TaskStatus.RETURNED)
+    return tasks.none()
+
+
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("task")
+
+
+def unread_notification_count(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

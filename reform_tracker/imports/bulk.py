@@ -42,7 +42,7 @@ def _fill(model: type[models.Model], columns: Sequence[str]) -> tuple[list[str],
     now = timezone.now()
     names, values = [], []
     for field in model._meta.concrete_fields:
-        if field.attname in columns or field is model._meta.pk:
+        if field.attname in columns or field is model._meta.pk or field.generated:
             continue  # an id not given is left to the database
         auto_now = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         names.append(field.column)

@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.filter
 def deadline_label(value: str) -> str:
-    """The label of a ``deadline_state`` annotation, e.g. "overdue" -> "Quá hạn"."""
+    """The label of a ``deadline_class`` annotation, e.g. "overdue" -> "Quá hạn"."""
     try:
         return DeadlineState(value).label
     except ValueError:

@@ -1,6 +1,8 @@
 import datetime
 
 import factory
+from django.db.models import Max
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from agencies.tests.factories import AgencyFactory, ReformAreaFactory, UserFactory
@@ -9,6 +11,7 @@ from remediation.models import (
     Inspection,
     RemediationReport,
     RemediationTask,
+    ReportState,
     TaskStatus,
 )
 
@@ -49,11 +52,21 @@ class RemediationTaskFactory(DjangoModelFactory):
     completed_on = None
 
 
+def _next_version(report) -> int:
+    return (report.task.reports.aggregate(v=Max("version"))["v"] or 0) + 1
+
+
 class RemediationReportFactory(DjangoModelFactory):
+    """A submitted report version (the next one of its task)."""
+
     class Meta:
         model = RemediationReport
 
     task = factory.SubFactory(RemediationTaskFactory)
+    version = factory.LazyAttribute(_next_version)
+    state = ReportState.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+    progress = 100
     submitted_by = factory.SubFactory(
         UserFactory, agency=factory.SelfAttribute("..task.lead_agency")
     )

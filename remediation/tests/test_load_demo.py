@@ -46,7 +46,7 @@ def test_it_is_idempotent():
 def test_it_restores_edited_rows():
     load()
     before = snapshot()
-    RemediationTask.objects.filter(finding__code="KT2019-09").update(status="completed")
+    RemediationTask.objects.filter(finding__code="KT2019-09").update(status="in_progress")
     load()
     after = snapshot()
     assert after[RemediationTask] != before[RemediationTask]  # updated_at moved on
@@ -110,12 +110,12 @@ def test_it_creates_findings_and_tasks():
     assert Finding.objects.count() == 12
     postal = Finding.objects.filter(reform_area__code="LV3")
     assert {f.source_directive.symbol for f in postal} == {"45/2016/QĐ-TTg"}
-    tasks = RemediationTask.objects.with_deadline_state(datetime.date(2020, 1, 1))
+    tasks = RemediationTask.objects.with_deadline_class(datetime.date(2020, 1, 1))
     assert {t.due_date for t in tasks} == {datetime.date(2019, 11, 30)}
     for task in tasks:
         assert task.lead_agency_id == task.finding.agency_id
         assert task.monitoring_agency_id == task.finding.reform_area.monitoring_agency_id
-    states = {t.deadline_state for t in tasks}
+    states = {t.deadline_class for t in tasks}
     assert states == {
         DeadlineState.OVERDUE,
         DeadlineState.COMPLETED_ON_TIME,

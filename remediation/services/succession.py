@@ -3,14 +3,15 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from agencies.models import AgencySuccession
+from agencies.models import AgencySuccession, User
 
-from .models import RemediationTask
+from ..models import Action, RemediationTask, TaskEvent
 
 
 @transaction.atomic
-def tasks_transfer_to_successor(*, succession: AgencySuccession) -> int:
+def tasks_transfer_to_successor(*, succession: AgencySuccession, user: User | None = None) -> int:
     """Hand the predecessor's open tasks to its successor (mergers, the 2025
     abolition of districts). Completed tasks, and every finding, keep the
     original agency: that is the history. Returns the number of tasks moved."""
@@ -26,6 +27,14 @@ def tasks_transfer_to_successor(*, succession: AgencySuccession) -> int:
     Supporting.objects.bulk_create(
         [Supporting(remediationtask_id=pk, agency=new) for pk in task_ids],
         ignore_conflicts=True,  # the successor may already support the task
+    )
+    note = _("Chuyển từ %(old)s sang %(new)s (%(basis)s)") % {
+        "old": old.name,
+        "new": new.name,
+        "basis": succession.legal_basis or succession.effective_date.strftime("%d/%m/%Y"),
+    }
+    TaskEvent.objects.bulk_create(
+        TaskEvent(task_id=pk, actor=user, action=Action.TRANSFER, comment=note) for pk in moved
     )
     if old.valid_to is None:
         old.valid_to = succession.effective_date - datetime.timedelta(days=1)

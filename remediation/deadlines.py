@@ -1,0 +1,77 @@
+"""The one deadline rule, in Python and in SQL.
+
+A task's deadline class is derived, never stored. It is computed against the
+*effective* due date: the extended date when an extension was granted, else
+the original one. ``deadline_state`` (one task in Python) and
+``deadline_class_expression`` (a whole queryset in SQL) state the same five
+cases in the same order; ``tests/test_deadlines.py`` checks them against each
+other on every edge.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import TaskStatus
+
+DUE_SOON_DAYS = 3  # provincial systems colour tasks due within 3 days orange
+
+
+class DeadlineState(models.TextChoices):
+    IN_TIME = "in_time", _("Trong hạn")
+    DUE_SOON = "due_soon", _("Sắp đến hạn")
+    OVERDUE = "overdue", _("Quá hạn")
+    COMPLETED_ON_TIME = "completed_on_time", _("Hoàn thành đúng hạn")
+    COMPLETED_LATE = "completed_late", _("Hoàn thành quá hạn")
+
+
+NOT_COMPLETED_IN_TIME = (DeadlineState.IN_TIME, DeadlineState.DUE_SOON)
+
+
+def deadline_state(
+    *,
+    status: str,
+    due_date: datetime.date,
+    completed_on: datetime.date | None,
+    today: datetime.date,
+) -> DeadlineState:
+    """``due_date`` is the effective due date (extended where granted).
+    ``today`` may be a past as-of date: a task completed after it was not yet
+    completed then."""
+    if status == TaskStatus.COMPLETED and (completed_on is None or completed_on <= today):
+        # The database guarantees completed_on on a completed task.
+        if completed_on is not None and completed_on > due_date:
+            return DeadlineState.COMPLETED_LATE
+        return DeadlineState.COMPLETED_ON_TIME
+    if today > due_date:
+        return DeadlineState.OVERDUE
+    if (due_date - today).days <= DUE_SOON_DAYS:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.IN_TIME
+
+
+def deadline_q(state: str, today: datetime.date) -> Q:
+    """Tasks in one deadline class, as a filter (uses the due-date index)."""
+    due = "effective_due_date"
+    done = Q(status=TaskStatus.COMPLETED, completed_on__lte=today)
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    return {
+        DeadlineState.COMPLETED_LATE: done & Q(completed_on__gt=F(due)),
+        DeadlineState.COMPLETED_ON_TIME: done & Q(completed_on__lte=F(due)),
+        DeadlineState.OVERDUE: ~done & Q(**{f"{due}__lt": today}),
+        DeadlineState.DUE_SOON: ~done & Q(**{f"{due}__gte": today, f"{due}__lte": soon}),
+        DeadlineState.IN_TIME: ~done & Q(**{f"{due}__gt": soon}),
+    }[DeadlineState(state)]
+
+
+def deadline_class_expression(today: datetime.date) -> Case:
+    """The deadline class of each row, for ``annotate`` and aggregates."""
+    return Case(
+        *(When(deadline_q(state, today), then=Value(state.value)) for state in DeadlineState),
+        default=Value(DeadlineState.IN_TIME.value),
+        output_field=models.CharField(),
+    )

@@ -1,0 +1,32 @@
+"""Inspections, findings, tasks, reports and their history."""
+
+from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_state
+from ..workflow import OPEN_STATUSES, TRANSITIONS, Action, TaskStatus
+from .events import ExtensionRequest, ExtensionState, TaskEvent
+from .inspections import Finding, Inspection
+from .notifications import Notification, NotificationKind
+from .reports import Evidence, RemediationReport, ReportState, evidence_storage
+from .tasks import RemediationTask, RemediationTaskQuerySet
+
+__all__ = [
+    "DUE_SOON_DAYS",
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "Action",
+    "DeadlineState",
+    "Evidence",
+    "ExtensionRequest",
+    "ExtensionState",
+    "Finding",
+    "Inspection",
+    "Notification",
+    "NotificationKind",
+    "RemediationReport",
+    "RemediationTask",
+    "RemediationTaskQuerySet",
+    "ReportState",
+    "TaskEvent",
+    "TaskStatus",
+    "deadline_state",
+    "evidence_storage",
+]

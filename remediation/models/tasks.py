@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from agencies.models import Agency
+from directives.models import Directive
+
+from ..deadlines import DeadlineState, deadline_class_expression, deadline_q, deadline_state
+from ..workflow import OPEN_STATUSES, TaskStatus
+from .inspections import Finding
+
+
+class RemediationTaskQuerySet(models.QuerySet):
+    def open(self) -> RemediationTaskQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def involving(self, agency_ids: Iterable[int]) -> RemediationTaskQuerySet:
+        """Tasks that any of the agencies leads, supports or monitors.
+
+        One UNION ALL of three index scans (lead, monitor, supporting), not
+        an OR across them: on PostgreSQL the OR defeats every index and turns
+        an officer's 84 tasks into a scan of the whole table.
+        """
+        agency_ids = list(agency_ids)
+        tasks = self.model._default_manager.order_by()
+        supporting = self.model.supporting_agencies.through.objects.order_by()
+        ids = (
+            tasks.filter(lead_agency_id__in=agency_ids)
+            .values("pk")
+            .union(
+                tasks.filter(monitoring_agency_id__in=agency_ids).values("pk"),
+                supporting.filter(agency_id__in=agency_ids).values("remediationtask_id"),
+                all=True,
+            )
+        )
+        return self.filter(pk__in=ids)
+
+    def for_agency(self, agency: Agency) -> RemediationTaskQuerySet:
+        return self.involving([agency.pk])
+
+    def with_deadline_class(self, today: datetime.date | None = None) -> RemediationTaskQuerySet:
+        """Annotate ``deadline_class``: the SQL twin of ``deadline_state()``."""
+        return self.annotate(
+            deadline_class=deadline_class_expression(today or timezone.localdate())
+        )
+
+    def in_deadline_class(
+        self, state: str, today: datetime.date | None = None
+    ) -> RemediationTaskQuerySet:
+        return self.filter(deadline_q(state, today or timezone.localdate()))
+
+
+class RemediationTask(models.Model):
+    """What an agency must do, by its due date, to fix a finding or a directive item."""
+
+    finding = models.ForeignKey(
+        Finding,
+        verbose_name=_("tồn tại, hạn chế"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        db_index=False,  # the partial unique index task_one_per_finding serves lookups
+    )
+    directive = models.ForeignKey(
+        Directive,
+        verbose_name=_("văn bản chỉ đạo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    directive_item = models.CharField(_("nội dung chỉ đạo"), max_length=255, blank=True)
+    title = models.CharField(_("nhiệm vụ"), max_length=500)
+    lead_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan chủ trì"),
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    supporting_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan phối hợp"), related_name="supported_tasks", blank=True
+    )
+    monitoring_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan theo dõi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="monitored_tasks",
+    )
+    # The original due date never changes; a granted extension sets
+    # extended_due_date, and every deadline rule reads effective_due_date.
+    due_date = models.DateField(_("hạn báo cáo"), db_index=True)
+    extended_due_date = models.DateField(_("gia hạn đến"), null=True, blank=True)
+    effective_due_date = models.GeneratedField(
+        expression=Coalesce("extended_due_date", "due_date"),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("hạn hiện hành"),
+        db_index=True,
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = RemediationTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhiệm vụ khắc phục")
+        verbose_name_plural = pgettext_lazy("plural", "nhiệm vụ khắc phục")
+        ordering = ["due_date", "id"]
+        indexes = [
+            # Queues and reminders pick tasks by status, then by due date.
+            models.Index(fields=["status", "effective_due_date"], name="task_status_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finding__isnull=False) | Q(directive__isnull=False),
+                name="task_answers_finding_or_directive",
+            ),
+            # One task per finding, so a re-import never duplicates tasks.
+            models.UniqueConstraint(
+                fields=["finding"], condition=Q(finding__isnull=False), name="task_one_per_finding"
+            ),
+            # Completed exactly when it has a completion date: a completed task
+            # without one would count as "on time" forever.
+            models.CheckConstraint(
+                condition=Q(status=TaskStatus.COMPLETED, completed_on__isnull=False)
+                | (~Q(status=TaskStatus.COMPLETED) & Q(completed_on__isnull=True)),
+                name="task_completed_has_date",
+                violation_error_message=_(
+                    "Nhiệm vụ hoàn thành phải có ngày hoàn thành, và ngược lại."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_due_date__isnull=True)
+                | Q(extended_due_date__gt=models.F("due_date")),
+                name="task_extension_after_due",
+                violation_error_message=_("Ngày gia hạn phải sau hạn ban đầu."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current_due_date(self) -> datetime.date:
+        """The effective due date, also on an instance not yet saved or refreshed."""
+        return self.extended_due_date or self.due_date
+
+    def deadline_state(self, today: datetime.date | None = None) -> DeadlineState:
+        return deadline_state(
+            status=self.status,
+            due_date=self.current_due_date,
+            completed_on=self.completed_on,
+            today=today or timezone.localdate(),
+        )
+
+    def get_deadline_state_display(self) -> str:
+        return DeadlineState(self.deadline_state()).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != TaskStatus.COMPLETED

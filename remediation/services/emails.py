@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from reform_tracker import emails
+
+from ..models import Notification
+
+
+def notification_send_email(*, notification: Notification) -> bool:
+    user = notification.user
+    if not user.email:
+        return False
+    emails.send(
+        "notification",
+        [user.email],
+        {
+            "notification": notification,
+            "recipient_name": user.get_full_name() or user.username,
+            "task": notification.task,
+            "comment": notification.params.get("comment", ""),
+            "link": emails.absolute_url(notification.link),
+        },
+    )
+    return True
