@@ -225,5 +225,10 @@ class User(AbstractUser):
         verbose_name_plural = pgettext_lazy("plural", "người dùng")
 
     @property
+    def display_name(self) -> str:
+        """Vietnamese order: family name first (Nguyễn Thu Hà)."""
+        return " ".join(f"{self.last_name} {self.first_name}".split()) or self.username
+
+    @property
     def sees_all_agencies(self) -> bool:
         return self.is_superuser or self.role in {Role.COORDINATOR, Role.ADMIN}

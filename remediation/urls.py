@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
 ]

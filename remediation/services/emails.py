@@ -14,7 +14,7 @@ def notification_send_email(*, notification: Notification) -> bool:
         [user.email],
         {
             "notification": notification,
-            "recipient_name": user.get_full_name() or user.username,
+            "recipient_name": user.display_name,
             "task": notification.task,
             "comment": notification.params.get("comment", ""),
             "link": emails.absolute_url(notification.link),

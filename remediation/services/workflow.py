@@ -155,7 +155,7 @@ def _notify(
         exclude=actor,
         params={
             "task": _label(task),
-            "actor": actor.get_full_name() or actor.username,
+            "actor": actor.display_name,
             "comment": comment.strip(),
             **params,
         },

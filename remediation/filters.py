@@ -1,0 +1,120 @@
+"""The task list's filters, as GET parameters.
+
+The dashboard links every number to the task list with these same
+parameters, so a count and the list behind it cannot disagree: both filter
+through ``TaskFilterForm.apply``.
+
+| parameter   | meaning                                                         |
+|-------------|-----------------------------------------------------------------|
+| trang_thai  | status (``TaskStatus`` value); repeatable                       |
+| thoi_han    | deadline class (``DeadlineState`` value) or ``chua_hoan_thanh`` |
+|             | / ``hoan_thanh``                                                |
+| van_ban     | directive id (the task's directive or its finding's)            |
+| dot         | inspection id                                                   |
+| linh_vuc    | reform area id                                                  |
+| tieu_chi    | criterion id                                                    |
+| co_quan     | lead agency id                                                  |
+| cap         | lead agency's kind (``AgencyKind`` value)                        |
+| tu_ngay     | effective due date on or after (dd/mm/yyyy)                     |
+| den_ngay    | effective due date on or before (dd/mm/yyyy)                    |
+| ngay        | as-of date for deadline classes (dd/mm/yyyy); default today     |
+| q           | search: finding code, task title or finding text                |
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import AgencyKind
+
+from .deadlines import NOT_COMPLETED_IN_TIME, DeadlineState, deadline_q
+from .models import RemediationTask
+from .workflow import TaskStatus
+
+NOT_COMPLETED = "chua_hoan_thanh"
+COMPLETED = "hoan_thanh"
+NOT_COMPLETED_WITHIN = "trong_han"
+DEADLINE_CHOICES = [
+    ("", _("Tất cả")),
+    *DeadlineState.choices,
+    (NOT_COMPLETED_WITHIN, _("Chưa hoàn thành, trong hạn")),
+    (NOT_COMPLETED, _("Chưa hoàn thành")),
+    (COMPLETED, _("Đã hoàn thành")),
+]
+
+
+class TaskFilterForm(forms.Form):
+    trang_thai = forms.MultipleChoiceField(
+        label=_("Trạng thái"), choices=TaskStatus.choices, required=False
+    )
+    thoi_han = forms.ChoiceField(label=_("Thời hạn"), choices=DEADLINE_CHOICES, required=False)
+    van_ban = forms.IntegerField(label=_("Văn bản chỉ đạo"), required=False, min_value=1)
+    dot = forms.IntegerField(label=_("Đợt kiểm tra"), required=False, min_value=1)
+    linh_vuc = forms.IntegerField(label=_("Lĩnh vực"), required=False, min_value=1)
+    tieu_chi = forms.IntegerField(label=_("Tiêu chí"), required=False, min_value=1)
+    co_quan = forms.IntegerField(label=_("Cơ quan chủ trì"), required=False, min_value=1)
+    cap = forms.ChoiceField(
+        label=_("Cấp"), choices=[("", _("Tất cả")), *AgencyKind.choices], required=False
+    )
+    tu_ngay = forms.DateField(label=_("Hạn từ ngày"), required=False)
+    den_ngay = forms.DateField(label=_("Hạn đến ngày"), required=False)
+    ngay = forms.DateField(label=_("Tính đến ngày"), required=False)
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
+
+    def as_of(self) -> datetime.date:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("ngay") or timezone.localdate()
+
+    def apply(self, tasks: QuerySet[RemediationTask]) -> QuerySet[RemediationTask]:
+        """``tasks`` narrowed by the valid filters (invalid ones are ignored
+        and shown as errors by the page)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        today = self.as_of()
+        if data.get("trang_thai"):
+            tasks = tasks.filter(status__in=data["trang_thai"])
+        deadline = data.get("thoi_han")
+        if deadline in DeadlineState.values:
+            tasks = tasks.filter(deadline_q(deadline, today))
+        elif deadline == NOT_COMPLETED_WITHIN:
+            tasks = tasks.filter(
+                deadline_q(NOT_COMPLETED_IN_TIME[0], today)
+                | deadline_q(NOT_COMPLETED_IN_TIME[1], today)
+            )
+        elif deadline in (NOT_COMPLETED, COMPLETED):
+            done = deadline_q(DeadlineState.COMPLETED_ON_TIME, today) | deadline_q(
+                DeadlineState.COMPLETED_LATE, today
+            )
+            tasks = tasks.filter(done) if deadline == COMPLETED else tasks.exclude(done)
+        if data.get("van_ban"):
+            directive = data["van_ban"]
+            tasks = tasks.filter(
+                Q(directive_id=directive) | Q(finding__source_directive_id=directive)
+            )
+        if data.get("dot"):
+            tasks = tasks.filter(finding__inspection_id=data["dot"])
+        if data.get("linh_vuc"):
+            tasks = tasks.filter(finding__reform_area_id=data["linh_vuc"])
+        if data.get("tieu_chi"):
+            tasks = tasks.filter(finding__criterion_id=data["tieu_chi"])
+        if data.get("co_quan"):
+            tasks = tasks.filter(lead_agency_id=data["co_quan"])
+        if data.get("cap"):
+            tasks = tasks.filter(lead_agency__kind=data["cap"])
+        if data.get("tu_ngay"):
+            tasks = tasks.filter(effective_due_date__gte=data["tu_ngay"])
+        if data.get("den_ngay"):
+            tasks = tasks.filter(effective_due_date__lte=data["den_ngay"])
+        text = " ".join((data.get("q") or "").split())
+        if text:
+            tasks = tasks.filter(
+                Q(finding__code__iexact=text)
+                | Q(title__icontains=text)
+                | Q(finding__description__icontains=text)
+            )
+        return tasks
