@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
@@ -10,7 +10,7 @@ from reform_tracker.imports.admin import WorkbookImportMixin
 
 from .models import Finding, Inspection, RemediationReport, RemediationTask
 from .resources import FindingResource, RemediationTaskResource
-from .services import tasks_transfer_to_successor
+from .services import SuccessionNotYetEffective, tasks_transfer_to_successor
 
 
 @admin.register(Inspection)
@@ -86,10 +86,15 @@ admin.site.unregister(AgencySuccession)
 class AgencySuccessionWithTasksAdmin(AgencySuccessionAdmin):
     actions = ["transfer_open_tasks"]
 
-    @admin.action(description=gettext_lazy("Chuyển nhiệm vụ đang mở cho cơ quan kế thừa"))
+    @admin.action(
+        description=gettext_lazy("Chuyển nhiệm vụ đang mở cho cơ quan kế thừa"),
+        permissions=["change"],
+    )
     def transfer_open_tasks(self, request, queryset):
-        moved = sum(
-            tasks_transfer_to_successor(succession=succession, user=request.user)
-            for succession in queryset.select_related("predecessor", "successor")
-        )
+        moved = 0
+        for succession in queryset.select_related("predecessor", "successor"):
+            try:
+                moved += tasks_transfer_to_successor(succession=succession, user=request.user)
+            except SuccessionNotYetEffective as refused:
+                self.message_user(request, refused.message, level=messages.ERROR)
         self.message_user(request, _("Đã chuyển %(count)s nhiệm vụ.") % {"count": moved})
