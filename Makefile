@@ -63,7 +63,7 @@ messages: venv
 	DEBUG=1 $(PY) manage.py makemessages -l en -l vi --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=bench --ignore=var --ignore=media --ignore=tests
 	msgcat --use-first -o $(VI_MESSAGES)/django.po.merged \
-		$(VI_MESSAGES)/django.po $(VI_MESSAGES)/import_export_vi.po
+		$(VI_MESSAGES)/django_admin_vi.po $(VI_MESSAGES)/django.po $(VI_MESSAGES)/import_export_vi.po
 	mv $(VI_MESSAGES)/django.po.merged $(VI_MESSAGES)/django.po
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
-	rm -f $(VI_MESSAGES)/import_export_vi.mo
+	rm -f $(VI_MESSAGES)/import_export_vi.mo $(VI_MESSAGES)/django_admin_vi.mo
