@@ -403,12 +403,19 @@ def _date(value: datetime.date) -> str:
 
 
 def task_request_extension(
-    *, task: RemediationTask, user: User, requested_date: datetime.date, reason: str
+    *,
+    task: RemediationTask,
+    user: User,
+    requested_date: datetime.date,
+    reason: str,
+    expected_status: str | None = None,
 ) -> ExtensionRequest:
     if not reason.strip():
         raise WorkflowError(_("Cần nêu lý do đề nghị gia hạn."))
     try:
-        with _locked_move(task=task, user=user, action=Action.REQUEST_EXTENSION) as (locked, _m):
+        with _locked_move(
+            task=task, user=user, action=Action.REQUEST_EXTENSION, expected_status=expected_status
+        ) as (locked, _m):
             current = locked.current_due_date
             if requested_date <= current:
                 raise WorkflowError(
@@ -502,9 +509,12 @@ def task_reassign(
     monitoring_agency: Agency | None,
     supporting_agencies: Sequence[Agency],
     comment: str = "",
+    expected_status: str | None = None,
 ) -> RemediationTask:
     """Home Affairs changes who leads, monitors or supports an open task."""
-    with _locked_move(task=task, user=user, action=Action.REASSIGN) as (locked, _move):
+    with _locked_move(
+        task=task, user=user, action=Action.REASSIGN, expected_status=expected_status
+    ) as (locked, _move):
         before = _assignment(locked)
         locked.lead_agency = lead_agency
         locked.monitoring_agency = monitoring_agency
