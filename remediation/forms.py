@@ -91,8 +91,8 @@ class ReportForm(WorkflowForm):
         error_messages={
             "required": _("Cần nhập tiến độ (từ 0 đến 100%)."),
             "invalid": _("Tiến độ phải là số nguyên từ 0 đến 100."),
-            "min_value": _("Tiến độ phải từ 0 đến 100%."),
-            "max_value": _("Tiến độ phải từ 0 đến 100%."),
+            "min_value": _("Tiến độ phải từ 0 đến 100%%."),
+            "max_value": _("Tiến độ phải từ 0 đến 100%%."),
         },
     )
     evidence = EvidenceField(

@@ -20,7 +20,7 @@ from .. import selectors
 from ..forms import CommentForm, TaskListFilterForm
 from ..models import Inspection, RemediationTask
 from ..services import ActionNotAllowed, WorkflowError, task_comment
-from ..workflow import Action
+from ..workflow import Action, allowed_actions
 from .access import GET, POST, actions_now, deny, may_ever, task_view
 
 TASKS_PER_PAGE = 50
@@ -83,7 +83,7 @@ def task_page(request: HttpRequest, task: RemediationTask, **extra) -> HttpRespo
     events = list(selectors.task_timeline(task=task))
     reports = list(selectors.task_reports(task=task, user=user))
     extensions = list(task.extensions.select_related("requested_by", "decided_by"))
-    allowed = actions_now(request, task)
+    allowed = allowed_actions(user=user, task=task, pending_extension=pending is not None)
     context = {
         "task": task,
         "finding": task.finding,
