@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 
 from agencies.tests.factories import UserFactory
@@ -36,3 +37,12 @@ def test_it_renders_the_500_page_without_a_request():
     text = render_to_string("500.html")
     assert "Đã có lỗi xảy ra" in text
     assert '<html lang="vi">' in text
+
+
+def test_it_explains_a_csrf_failure_in_vietnamese():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.post(reverse("notifications_mark_read"))
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in response.text
+    assert '<html lang="vi">' in response.text
