@@ -103,7 +103,6 @@ def task_page(request: HttpRequest, task: RemediationTask, **extra) -> HttpRespo
         ),
         "can_reassign": Action.REASSIGN in allowed,
         "comment_form": CommentForm(),
-        "today": timezone.localdate(),
         **extra,
     }
     return render(request, "remediation/task_detail.html", context)
