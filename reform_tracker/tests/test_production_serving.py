@@ -46,7 +46,7 @@ def gunicorn(tmp_path):
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "gunicorn", "reform_tracker.wsgi:application"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", "1"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket"),
         ],
         cwd=settings.BASE_DIR,
         env=env,
