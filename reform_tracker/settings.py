@@ -290,6 +290,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "standard"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Axes logs each step of every failed login at INFO; failures and locks
+    # themselves are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 # --- end logging ---------------------------------------------------------------
 
