@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format bench messages
+.PHONY: help venv run serve test lint format bench messages
 
 help:
 	@echo "make run       start the site on http://127.0.0.1:8000/ with a Celery worker and beat"
+	@echo "make serve     the production settings locally: DEBUG off, collectstatic, gunicorn on 127.0.0.1:8000"
 	@echo "make test      ruff, makemigrations --check and pytest (PYTEST_ARGS=... passes through)"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make format    ruff format and ruff check --fix"
@@ -30,6 +31,9 @@ $(STAMP): $(wildcard requirements*.txt) | $(PY)
 
 run: venv
 	deploy/run-dev.sh
+
+serve: venv
+	deploy/serve.sh
 
 test: venv
 	$(PY) -m ruff check .
