@@ -52,15 +52,16 @@ class WorkflowConflict(WorkflowError):
     """Someone else changed the task first (HTTP 409); the form is kept."""
 
 
+def conflict_message(task: RemediationTask) -> str:
+    return _(
+        "Nhiệm vụ vừa được người khác cập nhật (trạng thái hiện tại: %(status)s). "
+        "Nội dung bạn nhập vẫn được giữ trong biểu mẫu; hãy xem lại nhiệm vụ rồi gửi lại "
+        "nếu vẫn cần."
+    ) % {"status": task.get_status_display()}
+
+
 def _conflict(task: RemediationTask) -> WorkflowConflict:
-    return WorkflowConflict(
-        _(
-            "Nhiệm vụ vừa được người khác cập nhật (trạng thái hiện tại: %(status)s). "
-            "Nội dung bạn nhập vẫn được giữ trong biểu mẫu; hãy xem lại nhiệm vụ rồi gửi lại "
-            "nếu vẫn cần."
-        )
-        % {"status": task.get_status_display()}
-    )
+    return WorkflowConflict(conflict_message(task))
 
 
 def _check(
@@ -556,6 +557,7 @@ __all__ = [
     "ActionNotAllowed",
     "WorkflowConflict",
     "WorkflowError",
+    "conflict_message",
     "extension_decide",
     "task_approve",
     "task_comment",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from .. import selectors
 from ..models import RemediationTask
 from ..services import ActionNotAllowed, WorkflowConflict, WorkflowError
+from ..services.workflow import conflict_message
 from ..workflow import allowed_actions, capacities, moves_for
 
 GET = ("GET", "HEAD")
@@ -71,14 +72,6 @@ def deny(task: RemediationTask, label: str, *, ever: bool) -> PermissionDenied:
         _("Không thể “%(action)s” lúc này: nhiệm vụ đang ở trạng thái “%(status)s”.")
         % {"action": label, "status": task.get_status_display()}
     )
-
-
-def conflict_message(task: RemediationTask) -> str:
-    return _(
-        "Nhiệm vụ vừa được người khác cập nhật (trạng thái hiện tại: %(status)s). "
-        "Nội dung bạn nhập vẫn được giữ trong biểu mẫu; hãy xem lại nhiệm vụ rồi gửi lại "
-        "nếu vẫn cần."
-    ) % {"status": task.get_status_display()}
 
 
 def action_page(
