@@ -564,9 +564,9 @@ class _OdsContent:
                 sheet.bottom = max(sheet.bottom, self.row + self.row_repeat - 1)
                 sheet.left = min(sheet.left, col)
                 sheet.right = max(sheet.right, col + repeat - 1)
-                self.reader.add_expanded(size * copies)
                 self.row_has_value = True
                 self.reader.check_extent(sheet)
+                self.reader.add_expanded(size * copies)
         elif local == "table-row":
             if self.row_has_value:
                 sheet.value_rows += self.row_repeat
