@@ -31,6 +31,14 @@ from pyexpat import ExpatError, ParserCreate
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .sheet_scan import (
+    Collect,
+    OdsContent,
+    SharedStrings,
+    SheetFacts,
+    XlsxSheet,
+    refuse_doctype,
+)
 from .workbook import WorkbookError, check_file
 
 CHUNK = 64 * 1024
@@ -38,8 +46,6 @@ MB = 1_048_576
 # Below this, a part's compression ratio cannot hurt (a small, repetitive theme).
 RATIO_FLOOR = MB
 MAX_PARTS = 5_000
-MAX_COLUMN = 16_384
-MAX_ROW = 1_048_576
 
 
 @dataclass(frozen=True)
@@ -55,29 +61,6 @@ class Limits:
             ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
             cells=settings.IMPORT_MAX_CELLS,
         )
-
-
-@dataclass
-class SheetFacts:
-    name: str
-    value_rows: int = 0
-    value_cells: int = 0
-    top: int = MAX_ROW  # 0-based bounds of the cells holding values
-    bottom: int = -1
-    left: int = MAX_COLUMN
-    right: int = -1
-
-    @property
-    def rows(self) -> int:
-        return max(self.bottom - self.top + 1, 0)
-
-    @property
-    def columns(self) -> int:
-        return max(self.right - self.left + 1, 0)
-
-    @property
-    def cells(self) -> int:
-        return self.rows * self.columns
 
 
 @dataclass
@@ -189,7 +172,7 @@ class _ZipReader:
         tables = [info for info in infos if roots[info.filename] == "sst"]
         if len(tables) > 1:
             raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được."))
-        string_sizes = self.parse(tables[0], _SharedStrings()).sizes if tables else []
+        string_sizes = self.parse(tables[0], SharedStrings()).sizes if tables else []
         names = self.sheet_names()
         for info in infos:
             root = roots[info.filename]
@@ -197,9 +180,9 @@ class _ZipReader:
                 continue
             if root in {"worksheet", "dialogsheet", "macrosheet"}:
                 name = names.get(info.filename, info.filename)
-                self.parse(info, _XlsxSheet(self, SheetFacts(name), string_sizes))
+                self.parse(info, XlsxSheet(self, SheetFacts(name), string_sizes))
             elif root == "document-content":
-                self.parse(info, _OdsContent(self))
+                self.parse(info, OdsContent(self))
             else:
                 self.parse(info, None)
 
@@ -231,8 +214,8 @@ class _ZipReader:
             rels = self.archive.getinfo("xl/_rels/workbook.xml.rels")
         except KeyError:
             return {}
-        targets = self.parse(rels, _Collect("Relationship", "Id", "Target")).found
-        sheets = self.parse(workbook, _Collect("sheet", "r:id", "name")).found
+        targets = self.parse(rels, Collect("Relationship", "Id", "Target")).found
+        sheets = self.parse(workbook, Collect("sheet", "r:id", "name")).found
         names = {}
         for rel_id, name in sheets.items():
             target = targets.get(rel_id, "")
@@ -248,7 +231,7 @@ class _ZipReader:
             parser.buffer_text = True
             parser.ordered_attributes = True
             handler.attach(parser)
-            parser.StartDoctypeDeclHandler = _refuse_doctype
+            parser.StartDoctypeDeclHandler = refuse_doctype
         size = 0
         try:
             with self.archive.open(info) as stream:
@@ -314,275 +297,3 @@ class _ZipReader:
                 "limit": self.limits.cells,
             }
         )
-
-
-def _refuse_doctype(*args) -> None:
-    # Excel never writes one; a DTD is how entity-expansion bombs arrive.
-    raise ExpatError("DOCTYPE")
-
-
-def _local(name: str) -> str:
-    return name.rpartition(":")[2]
-
-
-class _Collect:
-    """Attribute ``value`` of each ``element``, keyed by its attribute ``key``."""
-
-    def __init__(self, element: str, key: str, value: str):
-        self.element, self.key, self.value = element, key, value
-        self.found: dict[str, str] = {}
-
-    def attach(self, parser) -> None:
-        parser.StartElementHandler = self.start
-
-    def start(self, name, attrs) -> None:
-        if _local(name) == self.element:
-            values = dict(zip(attrs[::2], attrs[1::2], strict=True))
-            key = values.get(self.key) or next(
-                (v for k, v in values.items() if _local(k) == _local(self.key)), None
-            )
-            if key is not None and self.value in values:
-                self.found[key] = values[self.value]
-
-    def finish(self) -> None:
-        pass
-
-
-class _SharedStrings:
-    """The size in bytes of each shared string (calamine copies it into every
-    cell that refers to it)."""
-
-    def __init__(self) -> None:
-        self.sizes: list[int] = []
-        self.current = -1
-
-    def attach(self, parser) -> None:
-        parser.StartElementHandler = self.start
-        parser.CharacterDataHandler = self.text
-
-    def start(self, name, attrs) -> None:
-        if name == "si" or _local(name) == "si":
-            self.sizes.append(0)
-            self.current = len(self.sizes) - 1
-
-    def text(self, data: str) -> None:
-        if self.current >= 0:  # phonetic runs counted too: an over-estimate is safe
-            self.sizes[self.current] += len(data.encode("utf-8", "surrogatepass"))
-
-    def finish(self) -> None:
-        pass
-
-
-_CELL, _ROW, _V, _VALUE, _OTHER = range(5)
-_XLSX_KINDS = {"c": _CELL, "row": _ROW, "v": _V, "is": _VALUE, "f": _VALUE}
-_DIGITS = "0123456789"
-
-
-class _XlsxSheet:
-    """Bounds of the cells holding a value in one worksheet part.
-
-    A cell holds a value when it has a <v>, <is> or <f> child; a cell with
-    none (<c r="A9" s="1"/>) only carries formatting. Cells without an ``r``
-    follow the previous one, as calamine places them. This runs once per
-    element of the sheet, so it is written for speed.
-    """
-
-    def __init__(self, reader: _ZipReader, sheet: SheetFacts, string_sizes: list[int]):
-        self.reader, self.sheet, self.string_sizes = reader, sheet, string_sizes
-        self.kinds = dict(_XLSX_KINDS)
-        self.columns: dict[str, int] = {}
-        self.row = -1
-        self.col = -1
-        self.pending: str | int | None = None  # the open cell's reference, or its column
-        self.shared = False  # the open cell's value is a shared string index
-        self.want_index = False
-        self.last_value_row = -1
-
-    def attach(self, parser) -> None:
-        parser.StartElementHandler = self.start
-        parser.CharacterDataHandler = self.index
-
-    def start(self, name, attrs) -> None:
-        kind = self.kinds.get(name)
-        if kind is None:
-            kind = _XLSX_KINDS.get(_local(name), _OTHER)
-            if len(self.kinds) < 200:  # a hostile file may use endless names
-                self.kinds[name] = kind
-        if kind == _OTHER:
-            return
-        if kind == _CELL:
-            if attrs and attrs[0] == "r":
-                self.pending = attrs[1]
-            else:
-                self.pending = None
-                for index in range(0, len(attrs), 2):
-                    if attrs[index] == "r":
-                        self.pending = attrs[index + 1]
-                if self.pending is None:
-                    self.col += 1
-                    self.pending = self.col
-            shared = False
-            for index in range(2 if attrs and attrs[0] == "r" else 0, len(attrs), 2):
-                if attrs[index] == "t":
-                    shared = attrs[index + 1] == "s"
-            self.shared = shared
-            return
-        if kind == _ROW:
-            self.pending = None
-            self.shared = False
-            self.col = -1
-            for index in range(0, len(attrs), 2):
-                if attrs[index] == "r":
-                    self.row = _parse_row(attrs[index + 1])
-                    break
-            else:
-                self.row += 1
-            return
-        if self.pending is not None:
-            self.commit(self.pending)
-            self.pending = None
-        self.want_index = self.shared and kind == _V
-
-    def commit(self, ref: str | int) -> None:
-        if ref.__class__ is int:
-            row, col = self.row, ref
-        else:
-            letters = ref.rstrip(_DIGITS)
-            col = self.columns.get(letters)
-            if col is None:
-                col = _column(letters, ref)
-                self.columns[letters] = col
-            digits = ref[len(letters) :]
-            if not digits.isdigit() or len(digits) > 9:
-                raise ExpatError(f"cell reference {ref[:20]!r}")
-            row = self.row = int(digits) - 1
-            self.col = col
-        sheet = self.sheet
-        sheet.value_cells += 1
-        if row > sheet.bottom:
-            sheet.bottom = row
-        if row < sheet.top:
-            sheet.top = row
-        if col > sheet.right:
-            sheet.right = col
-        if col < sheet.left:
-            sheet.left = col
-        if row != self.last_value_row:
-            self.last_value_row = row
-            sheet.value_rows += 1
-            self.reader.row_done(sheet)
-
-    def index(self, data: str) -> None:
-        """The text of a shared-string cell's <v>: the string's index."""
-        if not self.want_index:
-            return
-        self.want_index = False
-        try:
-            index = int(data)
-        except ValueError:
-            return
-        if 0 <= index < len(self.string_sizes):
-            self.reader.add_expanded(self.string_sizes[index])
-
-    def finish(self) -> None:
-        self.reader.sheet_done(self.sheet)
-
-
-def _column(letters: str, ref: str) -> int:
-    """0-based index of column letters such as "XFD"."""
-    if not letters or len(letters) > 4 or not letters.isalpha() or not letters.isascii():
-        raise ExpatError(f"cell reference {ref[:20]!r}")
-    col = 0
-    for letter in letters.upper():
-        col = col * 26 + ord(letter) - 64
-    return col - 1
-
-
-def _parse_row(value: str) -> int:
-    if not value.isdigit() or len(value) > 9:
-        raise ExpatError(f"row number {value[:20]!r}")
-    return int(value) - 1
-
-
-class _OdsContent:
-    """Bounds of the cells holding a value in each table of an .ods content.xml.
-
-    OpenDocument repeats rows and cells by count (number-rows-repeated,
-    number-columns-repeated): a repeated empty cell costs nothing, a repeated
-    value is one cell per repetition, with its text copied each time.
-    """
-
-    def __init__(self, reader: _ZipReader):
-        self.reader = reader
-        self.sheet: SheetFacts | None = None
-        self.row = 0  # first row of the current row element
-        self.row_repeat = 1
-        self.col = 0
-        self.cell: list | None = None  # [col, repeat, has value, text size]
-        self.row_has_value = False
-
-    def attach(self, parser) -> None:
-        parser.StartElementHandler = self.start
-        parser.EndElementHandler = self.end
-        parser.CharacterDataHandler = self.text
-
-    def start(self, name, attrs) -> None:
-        local = _local(name)
-        values = dict(zip(attrs[::2], attrs[1::2], strict=True)) if attrs else {}
-        if local == "table":
-            self.sheet = SheetFacts(values.get("table:name", ""))
-            self.row = 0
-        elif self.sheet is None:
-            return
-        elif local == "table-row":
-            self.row_repeat = _repeat(values.get("table:number-rows-repeated"))
-            self.col = 0
-            self.row_has_value = False
-        elif local in ("table-cell", "covered-table-cell"):
-            repeat = _repeat(values.get("table:number-columns-repeated"))
-            self.cell = [self.col, repeat, "office:value-type" in values, 0]
-            self.col += repeat
-        elif self.cell is not None and local == "p":
-            self.cell[2] = True
-
-    def text(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell[3] += len(data.encode("utf-8", "surrogatepass"))
-
-    def end(self, name) -> None:
-        local = _local(name)
-        sheet = self.sheet
-        if sheet is None:
-            return
-        if local in ("table-cell", "covered-table-cell") and self.cell is not None:
-            col, repeat, has_value, size = self.cell
-            self.cell = None
-            if has_value:
-                copies = repeat * self.row_repeat
-                sheet.value_cells += copies
-                sheet.top = min(sheet.top, self.row)
-                sheet.bottom = max(sheet.bottom, self.row + self.row_repeat - 1)
-                sheet.left = min(sheet.left, col)
-                sheet.right = max(sheet.right, col + repeat - 1)
-                self.row_has_value = True
-                self.reader.check_extent(sheet)
-                self.reader.add_expanded(size * copies)
-        elif local == "table-row":
-            if self.row_has_value:
-                sheet.value_rows += self.row_repeat
-                self.reader.row_done(sheet)
-            self.row += self.row_repeat
-        elif local == "table":
-            self.reader.sheet_done(sheet)
-            self.sheet = None
-
-    def finish(self) -> None:
-        pass
-
-
-def _repeat(value: str | None) -> int:
-    if value is None:
-        return 1
-    if not value.isdigit() or len(value) > 9:
-        raise ExpatError(f"repeat {value[:20]!r}")
-    return max(int(value), 1)

@@ -8,7 +8,8 @@ import pytest
 from django.utils import translation
 
 from agencies.tests.factories import AgencyFactory
-from reform_tracker.imports.engine import MAX_STORED_ERRORS, ErrorLog, RowError
+from reform_tracker.imports.checks import MAX_STORED_ERRORS, ErrorLog
+from reform_tracker.imports.engine import RowError
 from reform_tracker.imports.services import import_run
 from reform_tracker.imports.tests.workbooks import (
     finding_row,

@@ -65,7 +65,14 @@ def test_it_records_a_small_admin_import(admin_client, admin_user, world):
         assert stored.read() == data
 
 
-def test_it_records_a_refused_upload(admin_client, world):
+def test_it_records_a_refused_upload(admin_client, world, monkeypatch):
+    from reform_tracker.imports import workbook
+
+    def refuse(*args, **kwargs):  # would abort the whole test run
+        raise AssertionError("calamine opened a file the pre-check should refuse")
+
+    monkeypatch.setattr(workbook.CalamineWorkbook, "from_filelike", refuse)
+
     response = upload(admin_client, far_value(findings_book(finding_row(1))))
 
     [error] = response.context["form"].errors["import_file"]
