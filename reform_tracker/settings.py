@@ -184,7 +184,7 @@ IMPORT_ASYNC_ROW_THRESHOLD = int(os.environ.get("IMPORT_ASYNC_ROW_THRESHOLD", "2
 IMPORT_PREVIEW_SAMPLE_ROWS = int(os.environ.get("IMPORT_PREVIEW_SAMPLE_ROWS", "50"))
 # Checked before calamine opens a workbook (reform_tracker/imports/preflight.py).
 IMPORT_MAX_UNCOMPRESSED_SIZE = int(
-    os.environ.get("IMPORT_MAX_UNCOMPRESSED_SIZE", str(64 * 1024 * 1024))
+    os.environ.get("IMPORT_MAX_UNCOMPRESSED_SIZE", str(160 * 1024 * 1024))
 )
 IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
 IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "4000000"))

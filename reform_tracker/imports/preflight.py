@@ -10,7 +10,7 @@ streams every part through a byte-capped decompressor and an expat parser
 passed:
 
 - ``IMPORT_MAX_UNCOMPRESSED_SIZE``: bytes after decompression, and also the
-  text the cells expand to once shared strings are copied into them;
+  text the cells hold once shared strings are copied into each of them;
 - ``IMPORT_MAX_COMPRESSION_RATIO``: uncompressed / compressed, per part;
 - ``IMPORT_MAX_CELLS``: rows x columns of the area holding values, per sheet.
   Formatting alone does not count, so a sheet styled down to row 1,048,576
@@ -262,8 +262,9 @@ class _ZipReader:
         if self.expanded > self.limits.uncompressed:
             raise WorkbookError(
                 _(
-                    "Các ô của tệp lặp lại chữ dùng chung tới hơn %(limit).1f MB chữ "
-                    "(IMPORT_MAX_UNCOMPRESSED_SIZE). Hãy chia nhỏ tệp."
+                    "Các ô của tệp chứa hơn %(limit).1f MB chữ, tính cả chữ dùng chung "
+                    "được chép vào từng ô dùng nó (IMPORT_MAX_UNCOMPRESSED_SIZE). "
+                    "Hãy chia nhỏ tệp."
                 )
                 % {"limit": self.limits.uncompressed / MB}
             )

@@ -113,11 +113,12 @@ class XlsxSheet:
         self.pending: str | int | None = None  # the open cell's reference, or its column
         self.shared = False  # the open cell's value is a shared string index
         self.want_index = False
+        self.counting = False  # inside a value that is not a shared string
         self.last_value_row = -1
 
     def attach(self, parser) -> None:
         parser.StartElementHandler = self.start
-        parser.CharacterDataHandler = self.index
+        parser.CharacterDataHandler = self.text
 
     def start(self, name, attrs) -> None:
         kind = self.kinds.get(name)
@@ -143,10 +144,11 @@ class XlsxSheet:
                 if attrs[index] == "t":
                     shared = attrs[index + 1] == "s"
             self.shared = shared
+            self.counting = False
             return
         if kind == _ROW:
             self.pending = None
-            self.shared = False
+            self.shared = self.counting = False
             self.col = -1
             for index in range(0, len(attrs), 2):
                 if attrs[index] == "r":
@@ -159,6 +161,7 @@ class XlsxSheet:
             self.commit(self.pending)
             self.pending = None
         self.want_index = self.shared and kind == _V
+        self.counting = not self.shared
 
     def commit(self, ref: str | int) -> None:
         if ref.__class__ is int:
@@ -189,9 +192,12 @@ class XlsxSheet:
             sheet.value_rows += 1
             self.reader.row_done(sheet)
 
-    def index(self, data: str) -> None:
-        """The text of a shared-string cell's <v>: the string's index."""
+    def text(self, data: str) -> None:
+        """Text of a value: calamine keeps a copy per cell, and a shared
+        string's index stands for that string's whole text."""
         if not self.want_index:
+            if self.counting:
+                self.reader.add_expanded(len(data))
             return
         self.want_index = False
         try:

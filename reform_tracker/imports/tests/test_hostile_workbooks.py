@@ -125,7 +125,7 @@ def test_it_refuses_a_shared_string_copied_into_many_cells(world, settings, no_c
 
     message = only_error(data)
 
-    assert "lặp lại chữ dùng chung" in message
+    assert "tính cả chữ dùng chung" in message
     assert len(data) < 100_000
 
 
