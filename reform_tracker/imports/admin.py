@@ -163,12 +163,10 @@ class WorkbookImportMixin(ImportMixin):
                 _("Không tìm thấy tệp bạn đã tải lên để nhập; hãy tải tệp lên lại."),
             )
             return redirect(f"admin:{self.url_name('import')}")
-        if not services.import_job_confirm(job=job, inline=True):
-            messages.error(request, _("Lượt nhập này không còn chờ xác nhận."))
-            return redirect(self.job_url(job))
+        confirmed = services.import_job_confirm(job=job, inline=True)
         job.refresh_from_db()
-        if job.status == JobStatus.FAILED:
-            messages.error(request, _("Lỗi hệ thống khi nhập tệp; không có dữ liệu nào được ghi."))
+        if not confirmed or job.result is None:  # a replay, or a run claimed elsewhere
+            messages.error(request, _("Lượt nhập này không còn chờ xác nhận."))
             return redirect(self.job_url(job))
         return self.process_result(SummaryResult(ImportSummary.from_dict(job.result)), request)
 
