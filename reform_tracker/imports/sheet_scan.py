@@ -100,115 +100,116 @@ class XlsxSheet:
 
     A cell holds a value when it has a <v>, <is> or <f> child; a cell with
     none (<c r="A9" s="1"/>) only carries formatting. Cells without an ``r``
-    follow the previous one, as calamine places them. This runs once per
-    element of the sheet, so it is written for speed.
+    follow the previous one, as calamine places them. The handlers run once
+    per element of the sheet: they are closures over local state, which
+    Python reads faster than attributes.
     """
 
     def __init__(self, reader, sheet: SheetFacts, string_sizes: list[int]):
         self.reader, self.sheet, self.string_sizes = reader, sheet, string_sizes
-        self.kinds = dict(_XLSX_KINDS)
-        self.columns: dict[str, int] = {}
-        self.row = -1
-        self.col = -1
-        self.pending: str | int | None = None  # the open cell's reference, or its column
-        self.shared = False  # the open cell's value is a shared string index
-        self.want_index = False
-        self.counting = False  # inside a value that is not a shared string
-        self.last_value_row = -1
+        self.finish = lambda: reader.sheet_done(sheet)
 
     def attach(self, parser) -> None:
-        parser.StartElementHandler = self.start
-        parser.CharacterDataHandler = self.text
+        reader, sheet, sizes = self.reader, self.sheet, self.string_sizes
+        kinds = dict(_XLSX_KINDS)
+        columns: dict[str, int] = {}
+        row = col = last_value_row = -1
+        pending: str | int | None = None  # the open cell's reference, or its column
+        shared = want_index = counting = False
+        text_size = 0  # text of values since the last report to the reader
 
-    def start(self, name, attrs) -> None:
-        kind = self.kinds.get(name)
-        if kind is None:
-            kind = _XLSX_KINDS.get(_local(name), _OTHER)
-            if len(self.kinds) < 200:  # a hostile file may use endless names
-                self.kinds[name] = kind
-        if kind == _OTHER:
-            return
-        if kind == _CELL:
-            if attrs and attrs[0] == "r":
-                self.pending = attrs[1]
-            else:
-                self.pending = None
+        def start(name, attrs):
+            nonlocal row, col, pending, shared, want_index, counting, last_value_row, text_size
+            kind = kinds.get(name)
+            if kind is None:
+                kind = _XLSX_KINDS.get(_local(name), _OTHER)
+                if len(kinds) < 200:  # a hostile file may use endless names
+                    kinds[name] = kind
+            if kind == _OTHER:
+                return
+            if kind == _CELL:
+                pending = None
+                shared = counting = False
+                for index in range(0, len(attrs), 2):
+                    key = attrs[index]
+                    if key == "r":
+                        pending = attrs[index + 1]
+                    elif key == "t":
+                        shared = attrs[index + 1] == "s"
+                if pending is None:
+                    col += 1
+                    pending = col
+                return
+            if kind == _ROW:
+                pending = None
+                shared = counting = False
+                col = -1
                 for index in range(0, len(attrs), 2):
                     if attrs[index] == "r":
-                        self.pending = attrs[index + 1]
-                if self.pending is None:
-                    self.col += 1
-                    self.pending = self.col
-            shared = False
-            for index in range(2 if attrs and attrs[0] == "r" else 0, len(attrs), 2):
-                if attrs[index] == "t":
-                    shared = attrs[index + 1] == "s"
-            self.shared = shared
-            self.counting = False
-            return
-        if kind == _ROW:
-            self.pending = None
-            self.shared = self.counting = False
-            self.col = -1
-            for index in range(0, len(attrs), 2):
-                if attrs[index] == "r":
-                    self.row = _parse_row(attrs[index + 1])
-                    break
+                        row = _parse_row(attrs[index + 1])
+                        break
+                else:
+                    row += 1
+                return
+            want_index = shared and kind == _V
+            counting = not shared
+            if pending is None:
+                return
+            # The open cell holds a value.
+            if pending.__class__ is int:
+                cell_row, cell_col = row, pending
             else:
-                self.row += 1
-            return
-        if self.pending is not None:
-            self.commit(self.pending)
-            self.pending = None
-        self.want_index = self.shared and kind == _V
-        self.counting = not self.shared
+                letters = pending.rstrip(_DIGITS)
+                cell_col = columns.get(letters)
+                if cell_col is None:
+                    cell_col = columns[letters] = _column(letters, pending)
+                digits = pending[len(letters) :]
+                if not digits.isdigit() or len(digits) > 9:
+                    raise ExpatError(f"cell reference {pending[:20]!r}")
+                cell_row = row = int(digits) - 1
+                col = cell_col
+            pending = None
+            sheet.value_cells += 1
+            if cell_row > sheet.bottom:
+                sheet.bottom = cell_row
+            if cell_row < sheet.top:
+                sheet.top = cell_row
+            if cell_col > sheet.right:
+                sheet.right = cell_col
+            if cell_col < sheet.left:
+                sheet.left = cell_col
+            if cell_row != last_value_row:
+                last_value_row = cell_row
+                sheet.value_rows += 1
+                if text_size:
+                    reader.add_expanded(text_size)
+                    text_size = 0
+                reader.row_done(sheet)
 
-    def commit(self, ref: str | int) -> None:
-        if ref.__class__ is int:
-            row, col = self.row, ref
-        else:
-            letters = ref.rstrip(_DIGITS)
-            col = self.columns.get(letters)
-            if col is None:
-                col = _column(letters, ref)
-                self.columns[letters] = col
-            digits = ref[len(letters) :]
-            if not digits.isdigit() or len(digits) > 9:
-                raise ExpatError(f"cell reference {ref[:20]!r}")
-            row = self.row = int(digits) - 1
-            self.col = col
-        sheet = self.sheet
-        sheet.value_cells += 1
-        if row > sheet.bottom:
-            sheet.bottom = row
-        if row < sheet.top:
-            sheet.top = row
-        if col > sheet.right:
-            sheet.right = col
-        if col < sheet.left:
-            sheet.left = col
-        if row != self.last_value_row:
-            self.last_value_row = row
-            sheet.value_rows += 1
-            self.reader.row_done(sheet)
+        def text(data):
+            # calamine keeps a copy of each value's text per cell; a shared
+            # string's index stands for that string's whole text.
+            nonlocal want_index, text_size
+            if want_index:
+                want_index = False
+                try:
+                    index = int(data)
+                except ValueError:
+                    return
+                if 0 <= index < len(sizes):
+                    text_size += sizes[index]
+            elif counting:
+                text_size += len(data)
 
-    def text(self, data: str) -> None:
-        """Text of a value: calamine keeps a copy per cell, and a shared
-        string's index stands for that string's whole text."""
-        if not self.want_index:
-            if self.counting:
-                self.reader.add_expanded(len(data))
-            return
-        self.want_index = False
-        try:
-            index = int(data)
-        except ValueError:
-            return
-        if 0 <= index < len(self.string_sizes):
-            self.reader.add_expanded(self.string_sizes[index])
+        def finish():
+            if text_size:
+                reader.add_expanded(text_size)
+            reader.sheet_done(sheet)
 
-    def finish(self) -> None:
-        self.reader.sheet_done(self.sheet)
+        parser.StartElementHandler = start
+        if sizes:  # else the text is in the sheet, whose bytes are already capped
+            parser.CharacterDataHandler = text
+        self.finish = finish
 
 
 def _column(letters: str, ref: str) -> int:
