@@ -126,6 +126,26 @@ def duplicate_rows(headers: Sequence[str], values: Sequence[str], count: int) ->
     return raw_xlsx(rows(), strings)
 
 
+def spread_rows(headers: Sequence[str], count: int, last_column: str = "P") -> bytes:
+    """``count`` rows holding a random number in column A and in
+    ``last_column``: small, of an ordinary ratio, but the area of values
+    spans every column between (300,000 x 16 = 4.8 million cells)."""
+    import random
+
+    rng = random.Random(count)
+
+    def rows():
+        yield row_xml(1, headers)
+        for start in range(2, count + 2, 1000):
+            yield "".join(
+                f'<row r="{n}"><c r="A{n}"><v>{rng.randrange(10**6)}</v></c>'
+                f'<c r="{last_column}{n}"><v>{rng.randrange(10**6)}</v></c></row>'
+                for n in range(start, min(start + 1000, count + 2))
+            )
+
+    return raw_xlsx(rows())
+
+
 def shared_string_copies(headers: Sequence[str], size: int, copies: int) -> bytes:
     """A header row, then ``copies`` cells all pointing at one shared string
     of ``size`` characters: calamine copies it into each of them."""

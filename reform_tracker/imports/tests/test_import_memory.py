@@ -20,6 +20,7 @@ from reform_tracker.imports.tests.hostile import (
     huge_cell,
     ods_repeated,
     shared_string_copies,
+    spread_rows,
 )
 from reform_tracker.imports.tests.workbooks import finding_row, findings_book, with_cell_xml
 from remediation.importers import FindingImporter
@@ -52,6 +53,7 @@ HOSTILE = {
     "value-at-XFD1048576": lambda: far_value(findings_book(finding_row(1))),
     "300-MB-cell": lambda: huge_cell(HEADERS, VALUES, column=4, size=300 * 1_048_576),
     "1048575-duplicate-rows": lambda: duplicate_rows(HEADERS, VALUES, 1_048_575),
+    "values-spread-over-4.8-million-cells": lambda: spread_rows(HEADERS, 300_000),
     "shared-string-copied-100000-times": lambda: shared_string_copies(HEADERS, 30_000, 100_000),
     "ods-value-repeated": lambda: ods_repeated(rows=1_048_576, columns=16_384),
     "40000-character-cell": lambda: with_cell_xml(
