@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,7 +158,7 @@ def import_jobs_fail_stuck(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     stuck = ImportJob.objects.filter(
-        Q(status=JobStatus.PREVIEWING) | Q(status=JobStatus.IMPORTING), claimed_at__lt=cutoff
+        status__in=[JobStatus.PREVIEWING, JobStatus.IMPORTING], claimed_at__lt=cutoff
     )
     failed = 0
     for job in stuck:
