@@ -193,6 +193,16 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Imports run for minutes: a worker takes one task at a time.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Fails import jobs whose worker died; a late run is useless, hence expires.
+    "imports-fail-stuck-jobs": {
+        "task": "imports.fail_stuck_jobs",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+}
 
 # Workflow (remediation): an officer's report goes to the agency's leader
 # before Home Affairs unless this is off.
@@ -205,6 +215,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", str(10 * 1024 * 1024)))
 IMPORT_ASYNC_ROW_THRESHOLD = int(os.environ.get("IMPORT_ASYNC_ROW_THRESHOLD", "2000"))
 IMPORT_PREVIEW_SAMPLE_ROWS = int(os.environ.get("IMPORT_PREVIEW_SAMPLE_ROWS", "50"))
+# Checked before calamine opens a workbook (reform_tracker/imports/preflight.py).
+IMPORT_MAX_UNCOMPRESSED_SIZE = int(
+    os.environ.get("IMPORT_MAX_UNCOMPRESSED_SIZE", str(160 * 1024 * 1024))
+)
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "4000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_FILE_SIZE + 1024 * 1024
 # Exporting needs the model's view permission, not just staff status.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -2,11 +2,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import XLSX
 
 from agencies.admin import AgencySuccessionAdmin
 from agencies.models import AgencySuccession
 from reform_tracker.imports.admin import WorkbookImportMixin
+from reform_tracker.imports.formats import SafeXLSX
 
 from .models import Finding, Inspection, RemediationReport, RemediationTask
 from .resources import FindingResource, RemediationTaskResource
@@ -33,7 +33,7 @@ class FindingAdmin(WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
     import_kind = "findings"
     resource_classes = [FindingResource]
     show_full_result_count = False  # a second COUNT(*) over every finding
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]
     list_display = ["code", "agency", "reform_area", "inspection", "source_directive"]
     list_filter = ["inspection", "reform_area"]
     search_fields = ["code", "description", "agency__name", "agency__code"]
@@ -52,7 +52,7 @@ class RemediationReportInline(admin.TabularInline):
 class RemediationTaskAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [RemediationTaskResource]
     show_full_result_count = False
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]
     list_display = ["title", "lead_agency", "monitoring_agency", "due_date", "status"]
     list_filter = ["status", "due_date", "monitoring_agency"]
     search_fields = ["title", "finding__code", "lead_agency__name", "lead_agency__code"]
