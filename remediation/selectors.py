@@ -111,9 +111,12 @@ def review_queue_for_user(*, user: User) -> QuerySet[RemediationTask]:
     for an officer, the agency's tasks sent back or returned."""
     tasks = task_list_for_user(user=user)
     if user.sees_all_agencies or user.role == Role.COORDINATOR:
-        pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
-        waiting = Q(status=TaskStatus.SUBMITTED) | Q(pk__in=pending.values("task_id"))
-        return tasks.filter(waiting).annotate(
+        pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING).order_by()
+        # A UNION of two index scans, not an OR: the OR of a status and a
+        # subquery makes PostgreSQL read every task (see involving()).
+        submitted = RemediationTask.objects.order_by().filter(status=TaskStatus.SUBMITTED)
+        waiting = submitted.values("pk").union(pending.values("task_id"), all=True)
+        return tasks.filter(pk__in=waiting).annotate(
             has_pending_extension=Exists(pending.filter(task_id=OuterRef("pk")))
         )
     if user.agency_id is None:
