@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,13 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Agency
 from directives.models import Directive
 
-from ..deadlines import DeadlineState, deadline_class_expression, deadline_q, deadline_state
+from ..deadlines import (
+    NEVER,
+    DeadlineState,
+    deadline_class_expression,
+    deadline_q,
+    deadline_state,
+)
 from ..workflow import OPEN_STATUSES, TaskStatus
 from .inspections import Finding
 
@@ -80,11 +86,14 @@ class RemediationTask(models.Model):
     )
     directive_item = models.CharField(_("nội dung chỉ đạo"), max_length=255, blank=True)
     title = models.CharField(_("nhiệm vụ"), max_length=500)
+    # Indexed with the id (task_lead_scope, task_monitor_scope): the scope
+    # rule reads ids by agency from the index alone.
     lead_agency = models.ForeignKey(
         Agency,
         verbose_name=_("cơ quan chủ trì"),
         on_delete=models.PROTECT,
         related_name="led_tasks",
+        db_index=False,
     )
     supporting_agencies = models.ManyToManyField(
         Agency, verbose_name=_("cơ quan phối hợp"), related_name="supported_tasks", blank=True
@@ -96,6 +105,7 @@ class RemediationTask(models.Model):
         null=True,
         blank=True,
         related_name="monitored_tasks",
+        db_index=False,
     )
     # The original due date never changes; a granted extension sets
     # extended_due_date, and every deadline rule reads effective_due_date.
@@ -112,6 +122,16 @@ class RemediationTask(models.Model):
         _("trạng thái"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    # completed_on, or 31/12/9999 while not completed. "Not completed as of a
+    # date" is then one range, open_until > date, that an index serves; said
+    # with status and completed_on it needs an OR, and PostgreSQL reads every
+    # task to count the overdue ones.
+    open_until = models.GeneratedField(
+        expression=Coalesce("completed_on", Value(NEVER)),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("chưa hoàn thành đến ngày"),
+    )
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -124,6 +144,13 @@ class RemediationTask(models.Model):
         indexes = [
             # Queues and reminders pick tasks by status, then by due date.
             models.Index(fields=["status", "effective_due_date"], name="task_status_due"),
+            # Deadline classes of the tasks not completed: open_until > today,
+            # then the effective due date, from the index alone.
+            models.Index(fields=["open_until", "effective_due_date"], name="task_open_until_due"),
+            # The scope rule (involving): ids of the tasks an agency leads or
+            # monitors, from the index alone.
+            models.Index(fields=["lead_agency", "id"], name="task_lead_scope"),
+            models.Index(fields=["monitoring_agency", "id"], name="task_monitor_scope"),
         ]
         constraints = [
             models.CheckConstraint(
