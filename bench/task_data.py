@@ -167,6 +167,11 @@ def _plan(tasks: int, tree: Tree, areas: int, rng: random.Random) -> list[tuple]
     return plan
 
 
+def _pending(n: int, status: str) -> bool:
+    """Whether task n has an extension request waiting for Home Affairs."""
+    return n % 200 == 7 and status != TaskStatus.COMPLETED
+
+
 def _fresh_ids(model, count: int) -> range:
     """Ids after the highest: this database is the benchmark's alone, so no
     sequence round trip per id (a million nextval() calls take seconds)."""
@@ -239,13 +244,13 @@ def fill(*, tasks: int, agencies: int, seed: int = 2019, out: Callable = print) 
         rows = (
             (task_ids[n], filler.pk, row[5] or row[4], (row[5] or row[4]) + MONTH, "Chờ số liệu")
             for n, row in enumerate(plan)
-            if n % 200 == 7 and row[3] != TaskStatus.COMPLETED
+            if _pending(n, row[3])
         )
         count = _insert(ExtensionRequest, EXTENSION_COLUMNS, rows)
         say(f"{count:,} pending extension requests")
     say("indexes built")
     _sync_sequences([Finding, RemediationTask])
-    _analyze()
+    vacuum_analyze()
     say("vacuum, analyze")
 
 
@@ -256,7 +261,7 @@ MONTH = datetime.timedelta(days=30)
 FINDING_COLUMNS = ["pk", "code", "inspection_id", "agency_id", "reform_area_id", "description",
                    "required_action", "source_directive_id"]  # fmt: skip
 TASK_COLUMNS = ["pk", "finding_id", "title", "lead_agency_id", "monitoring_agency_id", "due_date",
-                "extended_due_date", "status", "completed_on"]  # fmt: skip
+                "extended_due_date", "status", "completed_on", "extension_pending"]  # fmt: skip
 
 
 def _findings(plan, ids, inspections, areas, directive_id) -> Iterator[tuple]:
@@ -278,7 +283,8 @@ def _tasks(plan, ids, finding_ids, tree: Tree) -> Iterator[tuple]:
     for n, (lead, p, area, status, due, extended, done) in enumerate(plan):
         monitor = tree.departments[p][AREA_MONITOR[area % len(AREA_MONITOR)]]
         title = f"Nâng cao tỷ lệ hồ sơ TTHC trực tuyến ({n})"
-        yield (ids[n], finding_ids[n], title, lead, monitor, due, extended, status, done)
+        pending = _pending(n, status)
+        yield (ids[n], finding_ids[n], title, lead, monitor, due, extended, status, done, pending)
 
 
 def _supporting(plan, ids, tree: Tree, rng: random.Random) -> Iterator[tuple]:
@@ -320,7 +326,7 @@ def _bulk_load(models: list) -> Iterator[None]:
                 cursor.execute(definition)
 
 
-def _analyze() -> None:
+def vacuum_analyze() -> None:
     with connection.cursor() as cursor:
         # VACUUM sets the visibility map, so counts can use index-only scans.
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

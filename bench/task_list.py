@@ -46,7 +46,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from agencies.models import Agency, User  # noqa: E402
-from bench.task_data import MARKER, Roles, fill, province_count  # noqa: E402
+from bench.task_data import MARKER, Roles, fill, province_count, vacuum_analyze  # noqa: E402
 from remediation.filters import TaskFilterForm  # noqa: E402
 from remediation.models import RemediationTask  # noqa: E402
 from remediation.selectors import review_queue_for_user, task_list_for_user  # noqa: E402
@@ -229,6 +229,7 @@ def main() -> None:
             print(f"filled in {time.perf_counter() - started:.1f} s")
         else:
             print("reusing the data of a previous run (--refill to fill again)")
+            vacuum_analyze()  # after a migration, and so counts read indexes alone
         roles = Roles.load()
         print(
             f"database: {connection.vendor} {name}; {RemediationTask.objects.count():,} tasks, "

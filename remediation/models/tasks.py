@@ -121,6 +121,19 @@ class RemediationTask(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
+    # Whether an ExtensionRequest of this task is pending: kept by the
+    # extension services under the task's lock, so that what waits for Home
+    # Affairs is a column of the task row (awaits_home_affairs) and its queue
+    # an index, not a scan with a subquery.
+    extension_pending = models.BooleanField(
+        _("có đề nghị gia hạn chờ quyết định"), default=False, editable=False
+    )
+    awaits_home_affairs = models.GeneratedField(
+        expression=Q(status=TaskStatus.SUBMITTED) | Q(extension_pending=True),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("chờ Sở Nội vụ xử lý"),
+    )
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
     # completed_on, or 31/12/9999 while not completed. "Not completed as of a
     # date" is then one range, open_until > date, that an index serves; said
@@ -151,6 +164,12 @@ class RemediationTask(models.Model):
             # monitors, from the index alone.
             models.Index(fields=["lead_agency", "id"], name="task_lead_scope"),
             models.Index(fields=["monitoring_agency", "id"], name="task_monitor_scope"),
+            # Home Affairs' review queue, in the list's order.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(awaits_home_affairs=True),
+                name="task_home_affairs_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

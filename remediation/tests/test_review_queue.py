@@ -73,3 +73,17 @@ def test_it_reads_home_affairs_queue_in_two_queries(who, django_assert_num_queri
     queue = review_queue_for_user(user=who.coordinator)
     with django_assert_num_queries(2):  # the page and its count
         assert len(list(queue[:50])) == queue.count() == 3
+
+
+@pytest.mark.parametrize("grant", [True, False])
+def test_it_keeps_the_pending_extension_flag_with_the_requests(who, grant):
+    task = task_of(who)
+    extension(task, who)
+    task.refresh_from_db()
+    assert task.extension_pending and task.awaits_home_affairs
+    services.extension_decide(
+        extension=task.extensions.get(), user=who.coordinator, grant=grant, comment="Ý kiến"
+    )
+    task.refresh_from_db()
+    assert not task.extension_pending and not task.awaits_home_affairs
+    assert list(review_queue_for_user(user=who.coordinator)) == []
