@@ -52,14 +52,20 @@ def tasks_visible_to(*, user: User) -> QuerySet[RemediationTask]:
 
 
 def task_list_for_user(*, user: User) -> QuerySet[RemediationTask]:
-    """The task list: what the user sees, with what a row shows."""
-    return (
+    """The task list: what the user sees, with what a row shows.
+
+    A list restricted by scope is read a page at a time in two steps (its
+    page's ids, then those rows): its rows are scattered through the table.
+    The province's whole list is not: its page comes from the due-date index.
+    """
+    tasks = (
         tasks_visible_to(user=user)
         .with_deadline_class()
         .select_related(
             "lead_agency", "monitoring_agency", "finding", "finding__reform_area", "directive"
         )
     )
+    return tasks if visible_agency_ids(user=user) is None else tasks.in_pages()
 
 
 def task_detail_for_user(*, user: User) -> QuerySet[RemediationTask]:

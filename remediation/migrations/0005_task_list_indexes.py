@@ -51,6 +51,10 @@ class Migration(migrations.Migration):
             model_name='remediationtask',
             index=models.Index(fields=['monitoring_agency', 'id'], name='task_monitor_scope'),
         ),
+        migrations.AddIndex(
+            model_name='remediationtask',
+            index=models.Index(fields=['id', 'due_date'], name='task_id_due'),
+        ),
         # The scope indexes exist before the foreign keys' own go.
         migrations.AlterField(
             model_name='remediationtask',

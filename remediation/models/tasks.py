@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -24,7 +25,35 @@ from ..workflow import OPEN_STATUSES, TaskStatus
 from .inspections import Finding
 
 
+class PageFirstIterable(ModelIterable):
+    """Evaluates a slice (a page) in two queries: the page's ids, filtered,
+    ordered and limited on the tasks alone; then those rows with their joins
+    and annotations. In one query PostgreSQL joins every row in the scope
+    (a finding, agencies, an area each) before it sorts and keeps 50."""
+
+    def __iter__(self):
+        queryset = self.queryset
+        if not queryset.query.is_sliced:
+            yield from super().__iter__()
+            return
+        ids = list(queryset.values_list("pk", flat=True))
+        if not ids:
+            return
+        rows = queryset._chain()
+        rows.query.clear_limits()
+        rows._iterable_class = ModelIterable
+        position = {pk: n for n, pk in enumerate(ids)}
+        yield from sorted(rows.filter(pk__in=ids), key=lambda task: position[task.pk])
+
+
 class RemediationTaskQuerySet(models.QuerySet):
+    def in_pages(self) -> RemediationTaskQuerySet:
+        """Slices of this queryset are read in two steps (PageFirstIterable):
+        for lists restricted by scope, where the rows to sort are scattered."""
+        clone = self._chain()
+        clone._iterable_class = PageFirstIterable
+        return clone
+
     def open(self) -> RemediationTaskQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -164,6 +193,9 @@ class RemediationTask(models.Model):
             # monitors, from the index alone.
             models.Index(fields=["lead_agency", "id"], name="task_lead_scope"),
             models.Index(fields=["monitoring_agency", "id"], name="task_monitor_scope"),
+            # The first step of a page (PageFirstIterable): a scope's ids to
+            # their due dates from the index alone, not from scattered rows.
+            models.Index(fields=["id", "due_date"], name="task_id_due"),
             # Home Affairs' review queue, in the list's order.
             models.Index(
                 fields=["due_date", "id"],
