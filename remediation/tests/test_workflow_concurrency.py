@@ -22,7 +22,13 @@ from remediation.services import WorkflowConflict
 from remediation.tests.factories import RemediationTaskFactory
 from remediation.tests.people import people
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Real transactions, one per thread. serialized_rollback: the flush after each
+# test would otherwise drop rows the migrations wrote (reform areas, content
+# types) for the transactional tests that follow, as in the import tests.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 WAIT_LIMIT_S = 20  # a safety net against a hang, not a measurement
 
