@@ -127,9 +127,10 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def time_loads(run, loads: int) -> tuple[float, float, int, float]:
-    """p50 and p95 in ms over ``loads`` runs after a warm-up, and the queries
-    of one run: how many, and their time in the database (ms)."""
+def time_loads(run, loads: int) -> tuple[float, float, float, int, float]:
+    """Over ``loads`` runs after a warm-up: p50 and p95 of the wall time and
+    p50 of this process's CPU time (ms), which other processes on the machine
+    do not inflate; and the queries of one run: how many, their time (ms)."""
     run()
     # A request empties the query log when it starts (reset_queries): start
     # from an empty one, and read it before the next request empties it.
@@ -138,13 +139,14 @@ def time_loads(run, loads: int) -> tuple[float, float, int, float]:
         run()
     queries = len(captured)
     db_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
-    samples = []
+    wall, cpu = [], []
     for _ in range(loads):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run()
-        samples.append((time.perf_counter() - started) * 1000)
-    p50, p95 = percentiles(samples)
-    return p50, p95, queries, db_ms
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    p50, p95 = percentiles(wall)
+    return p50, p95, statistics.median(cpu), queries, db_ms
 
 
 def page_loader(client: Client, url: str):
@@ -205,11 +207,11 @@ def measure(roles: Roles, loads: int) -> list[tuple]:
             )
         )
         for what, run in measures:
-            p50, p95, queries, db_ms = time_loads(run, loads)
-            rows.append((label, what, visible, p50, p95, queries, db_ms))
+            p50, p95, cpu, queries, db_ms = time_loads(run, loads)
+            rows.append((label, what, visible, p50, p95, cpu, queries, db_ms))
             print(
-                f"{label:<28} {what:<34} {visible:>9} {p50:8.1f} {p95:8.1f} {queries:>4}"
-                f" {db_ms:7.1f}"
+                f"{label:<28} {what:<34} {visible:>9} {p50:7.1f} {p95:7.1f} {cpu:7.1f}"
+                f" {queries:>3} {db_ms:6.1f}"
             )
     return rows
 
@@ -259,8 +261,8 @@ def main() -> None:
         )
         print()
         print(
-            f"{'role':<28} {'what':<34} {'visible':>9} {'p50 ms':>8} {'p95 ms':>8} {'qs':>4}"
-            f" {'db ms':>7}"
+            f"{'role':<28} {'what':<34} {'visible':>9} {'p50 ms':>7} {'p95 ms':>7}"
+            f" {'cpu ms':>7} {'qs':>3} {'db ms':>6}"
         )
         measure(roles, args.loads)
         print(f"load average after: {os.getloadavg()[0]:.1f}")

@@ -55,7 +55,16 @@ class Migration(migrations.Migration):
             model_name='remediationtask',
             index=models.Index(fields=['id', 'due_date'], name='task_id_due'),
         ),
-        # The scope indexes exist before the foreign keys' own go.
+        migrations.AddIndex(
+            model_name='remediationtask',
+            index=models.Index(fields=['due_date', 'id'], name='task_list_order'),
+        ),
+        # The new indexes exist before the single-column ones they replace go.
+        migrations.AlterField(
+            model_name='remediationtask',
+            name='due_date',
+            field=models.DateField(verbose_name='hạn báo cáo'),
+        ),
         migrations.AlterField(
             model_name='remediationtask',
             name='lead_agency',

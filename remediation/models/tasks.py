@@ -138,7 +138,7 @@ class RemediationTask(models.Model):
     )
     # The original due date never changes; a granted extension sets
     # extended_due_date, and every deadline rule reads effective_due_date.
-    due_date = models.DateField(_("hạn báo cáo"), db_index=True)
+    due_date = models.DateField(_("hạn báo cáo"))  # indexed with the id: task_list_order
     extended_due_date = models.DateField(_("gia hạn đến"), null=True, blank=True)
     effective_due_date = models.GeneratedField(
         expression=Coalesce("extended_due_date", "due_date"),
@@ -186,6 +186,9 @@ class RemediationTask(models.Model):
         indexes = [
             # Queues and reminders pick tasks by status, then by due date.
             models.Index(fields=["status", "effective_due_date"], name="task_status_due"),
+            # The lists' order (Meta.ordering) exactly: a page of the whole
+            # province reads 50 rows, not every task due on its first day.
+            models.Index(fields=["due_date", "id"], name="task_list_order"),
             # Deadline classes of the tasks not completed: open_until > today,
             # then the effective due date, from the index alone.
             models.Index(fields=["open_until", "effective_due_date"], name="task_open_until_due"),
