@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format bench bench-tasks messages
+.PHONY: help venv run serve test lint format bench bench-tasks messages
 
 help:
 	@echo "make run       start the site on http://127.0.0.1:8000/ with a Celery worker and beat"
+	@echo "make serve     the production settings locally: DEBUG off, collectstatic, gunicorn on 127.0.0.1:8000"
 	@echo "make test      ruff, makemigrations --check and pytest (PYTEST_ARGS=... passes through)"
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make format    ruff format and ruff check --fix"
@@ -31,6 +32,9 @@ $(STAMP): $(wildcard requirements*.txt) | $(PY)
 
 run: venv
 	deploy/run-dev.sh
+
+serve: venv
+	deploy/serve.sh
 
 test: venv
 	$(PY) -m ruff check .
@@ -71,7 +75,7 @@ messages: venv
 	DEBUG=1 $(PY) manage.py makemessages -l en -l vi --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=bench --ignore=var --ignore=media --ignore=tests
 	msgcat --use-first -o $(VI_MESSAGES)/django.po.merged \
-		$(VI_MESSAGES)/django.po $(VI_MESSAGES)/import_export_vi.po
+		$(VI_MESSAGES)/django_admin_vi.po $(VI_MESSAGES)/django.po $(VI_MESSAGES)/import_export_vi.po
 	mv $(VI_MESSAGES)/django.po.merged $(VI_MESSAGES)/django.po
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
-	rm -f $(VI_MESSAGES)/import_export_vi.mo
+	rm -f $(VI_MESSAGES)/import_export_vi.mo $(VI_MESSAGES)/django_admin_vi.mo

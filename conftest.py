@@ -2,6 +2,9 @@
 for the browser tests."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -29,6 +32,28 @@ def pytest_collection_modifyitems(config, items):
         for marker, skip in skips.items():
             if item.get_closest_marker(marker):
                 item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def command_env(tmp_path_factory):
+    """Environment for running manage.py in a subprocess, which cannot see the
+    test database: its own migrated SQLite file, media and cache folders."""
+    root = tmp_path_factory.mktemp("command")
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "reform_tracker.test_settings",
+        "DATABASE_URL": f"sqlite:///{root / 'db.sqlite3'}",
+        "TEST_MEDIA_ROOT": str(root / "media"),
+        "VAR_DIR": str(root / "var"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        cwd=Path(__file__).resolve().parent,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    return env
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import XLSX
 
 from reform_tracker.imports.admin import WorkbookImportMixin
+from reform_tracker.imports.formats import SafeXLSX
 
 from .models import Agency, AgencySuccession, Criterion, ReformArea, User
 from .resources import AgencyResource
@@ -23,7 +23,7 @@ class SuccessionInline(admin.TabularInline):
 class AgencyAdmin(WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
     import_kind = "agencies"
     resource_classes = [AgencyResource]
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]
     list_display = ["code", "name", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "valid_to"]
     search_fields = ["code", "name"]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Development run: migrate, load the demo data once, then a Celery worker and
-# beat in the background and runserver in the foreground. Stopping runserver
-# (Ctrl-C) or this script stops the worker and beat too.
+# beat in the background and runserver (or gunicorn, for `make serve`) in the
+# foreground. Stopping the web server (Ctrl-C) or this script stops the
+# worker and beat too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,8 @@ else:
     print("loaded" if get_user_model().objects.exists() else "empty")
 ')
 case "$demo_state" in
-    *empty) "$PY" manage.py load_demo ;;
+    # load_demo refuses without DEBUG unless forced: deploy/serve.sh forces it.
+    *empty) "$PY" manage.py load_demo ${LOAD_DEMO_ARGS:-} ;;
     *missing) echo "warning: no load_demo command yet; starting without demo data" >&2 ;;
 esac
 
@@ -45,7 +47,7 @@ pids=()
 stop_all() {
     trap - EXIT INT TERM
     [ ${#pids[@]} -eq 0 ] && return
-    echo "Stopping runserver, Celery worker and beat..."
+    echo "Stopping the web server, Celery worker and beat..."
     # The worker and beat stop their own children on SIGTERM (a warm shutdown
     # for the worker); runserver's autoreloaded child needs the signal itself.
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -82,7 +84,13 @@ for entry in "${DEMO_LOGINS[@]}"; do
 done
 echo
 
-setsid "$PY" manage.py runserver "$ADDR" </dev/null &
+# deploy/serve.sh (`make serve`) sets SERVER=gunicorn, with the production settings.
+if [ "${SERVER:-runserver}" = gunicorn ]; then
+    setsid "$PY" -m gunicorn reform_tracker.wsgi:application --bind "$ADDR" \
+        --workers "${WEB_CONCURRENCY:-2}" --access-logfile - --no-control-socket </dev/null &
+else
+    setsid "$PY" manage.py runserver "$ADDR" </dev/null &
+fi
 server_pid=$!
 pids+=("$server_pid")
 # `wait` (unlike a foreground command) lets the INT/TERM traps run at once.

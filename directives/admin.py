@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import XLSX
 
 from reform_tracker.imports.admin import WorkbookImportMixin
+from reform_tracker.imports.formats import SafeXLSX
 
 from .models import Directive, DirectiveLink
 from .resources import DirectiveResource
@@ -22,7 +22,7 @@ class DirectiveLinkInline(admin.TabularInline):
 class DirectiveAdmin(WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
     import_kind = "directives"
     resource_classes = [DirectiveResource]
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]
     list_display = ["symbol", "doc_type", "issue_date", "issuer_name", "title"]
     list_filter = ["doc_type", "year"]
     search_fields = ["symbol", "title", "issuer_name"]

@@ -5,9 +5,11 @@ machine with SQLite and a Celery broker that needs no server.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "axes",  # login throttling (issue 9 §6)
     "reform_tracker.imports",
     "agencies",
     "directives",
@@ -54,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reform_tracker.urls"
@@ -71,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "remediation.context_processors.notifications",
             ],
         },
     },
@@ -127,14 +133,24 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence lives outside MEDIA_ROOT and has no URL: only the evidence view,
 # which checks the user's scope on the task, serves it.
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
+# --- Static files (issue 9 §6) ---------------------------------------------
+# Production serves hashed, compressed files (needs `collectstatic`, whose
+# manifest is then required: a missing file fails loudly instead of being
+# served unhashed). DEBUG, and the test settings, use plain storage so that
+# neither needs collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
     },
 }
+# --- end static files -------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -177,6 +193,16 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Imports run for minutes: a worker takes one task at a time.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Fails import jobs whose worker died; a late run is useless, hence expires.
+    "imports-fail-stuck-jobs": {
+        "task": "imports.fail_stuck_jobs",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+}
 
 # Workflow (remediation): an officer's report goes to the agency's leader
 # before Home Affairs unless this is off.
@@ -189,25 +215,103 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", str(10 * 1024 * 1024)))
 IMPORT_ASYNC_ROW_THRESHOLD = int(os.environ.get("IMPORT_ASYNC_ROW_THRESHOLD", "2000"))
 IMPORT_PREVIEW_SAMPLE_ROWS = int(os.environ.get("IMPORT_PREVIEW_SAMPLE_ROWS", "50"))
+# Checked before calamine opens a workbook (reform_tracker/imports/preflight.py).
+IMPORT_MAX_UNCOMPRESSED_SIZE = int(
+    os.environ.get("IMPORT_MAX_UNCOMPRESSED_SIZE", str(160 * 1024 * 1024))
+)
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "4000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_FILE_SIZE + 1024 * 1024
 # Exporting needs the model's view permission, not just staff status.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- HTTPS and production defaults (issue 9 §6) ------------------------------
+# With DEBUG off, `manage.py check --deploy` passes with no warning. Each
+# setting can be relaxed by its variable for a plain-HTTP intranet (README).
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer's or monitor's probe may speak plain HTTP on the inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """`HTTP_X_FORWARDED_PROTO,https`: the header (as in request.META) that
+    the reverse proxy sets, and its value on HTTPS requests. Only set it when
+    the proxy always sets or strips that header."""
+    value = env_list(name)
+    if not value:
+        return None
+    if len(value) != 2 or not value[0].startswith("HTTP_"):
+        raise ImproperlyConfigured(f"{name} must look like HTTP_X_FORWARDED_PROTO,https")
+    return value[0], value[1]
+
+
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For: the
+# client's address (for login throttling) is that many entries from the right.
+REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", "0"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that is down answers /healthz within seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    )
+HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
+# --- end HTTPS and production defaults ---------------------------------------
+
+# --- Login throttling (issue 9 §6): django-axes -------------------------------
+# LOGIN_FAILURE_LIMIT failures for one username from one address, each within
+# LOGIN_LOCKOUT_MINUTES of the previous, lock that pair out for
+# LOGIN_LOCKOUT_MINUTES, counted from the last failure; tries while locked
+# out are refused without extending the lock. Records live in the database,
+# so every web host sees the same counts.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "reform_tracker.throttling.client_ip"
+# The login page itself shows the message (reform_tracker.throttling forms);
+# the middleware only turns its status into 429.
+AXES_LOCKOUT_CALLABLE = "reform_tracker.throttling.lockout_response"
+# Axes' admin pages are English only; reset a lock with
+# `manage.py axes_reset_username NAME` (README).
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# --- end login throttling -----------------------------------------------------
+
+# --- Logging (issue 9 §6): time, level and logger on every line --------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "standard": {
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "standard"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Axes logs each step of every failed login at INFO; failures and locks
+    # themselves are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
+# --- end logging ---------------------------------------------------------------
 
 IMPORTERS = {
     "agencies": "agencies.importers.AgencyImporter",

@@ -19,3 +19,17 @@ STORAGES = {
         "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
     },
 }
+
+# --- Production defaults under test (issue 9 §6) -----------------------------
+# The test client and the browser tests' live server speak plain HTTP, so no
+# redirect to HTTPS; cookies stay Secure as in production (neither the test
+# client nor Chromium on localhost refuses them). Plain static storage: tests
+# run without collectstatic. Production's own values are checked by running
+# `check --deploy` on reform_tracker.settings in test_production_settings.py.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# --- end production defaults under test --------------------------------------

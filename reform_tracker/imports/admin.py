@@ -3,9 +3,12 @@ our engine, with large workbooks sent to Celery behind a progress page."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import admin, messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,12 +18,13 @@ from import_export.admin import ImportMixin
 
 from . import services
 from .engine import ImportSummary
-from .formats import WorkbookFormat
-from .models import ImportJob
+from .formats import SummaryResult, WorkbookFormat
+from .models import ImportJob, JobStatus
+from .preflight import check_workbook
 from .progress import percent, progress_get
 from .registry import importer_class
 from .templates import template_workbook
-from .workbook import WorkbookError, open_sheet
+from .workbook import WorkbookError
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,31 +86,99 @@ class WorkbookImportMixin(ImportMixin):
         # An import adds and changes rows: being staff is not enough.
         return self.has_add_permission(request) and self.has_change_permission(request)
 
-    def import_action(self, request, **kwargs):
-        if request.method == "POST" and self.has_import_permission(request):
-            form = self.create_import_form(request)
-            if form.is_valid():
-                upload = form.cleaned_data["import_file"]
-                if self.is_large(upload):
-                    job = services.import_job_create(
-                        kind=self.import_kind, upload=upload, user=request.user
-                    )
-                    return redirect(self.job_url(job))
-                upload.seek(0)
-        return super().import_action(request, **kwargs)
+    # Upload, preview, confirm --------------------------------------------------
+    #
+    # Every upload becomes an ImportJob owned by its uploader: the confirm form
+    # carries the job's id, never a file name, and only that user's job that
+    # still waits for confirmation is imported.
 
-    def is_large(self, upload) -> bool:
-        if upload.size > settings.IMPORT_MAX_FILE_SIZE:
-            return False  # refused with its message by the normal flow
-        upload.seek(0)
-        importer = importer_class(self.import_kind)
+    def import_action(self, request, **kwargs):
+        if request.method != "POST" or not self.has_import_permission(request):
+            return super().import_action(request, **kwargs)
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return super().import_action(request, **kwargs)
+        upload = form.cleaned_data["import_file"]
+        job = services.import_job_create(kind=self.import_kind, upload=upload, user=request.user)
+        if job.status == JobStatus.REJECTED:
+            return self.import_refused(request, form, job.preview["errors"][0]["message"])
+        with job.file.open("rb") as handle:
+            data = handle.read()
         try:
-            sheet = open_sheet(
-                upload.read(), required=importer.required, optional=importer.optional
+            # Bounded: stops reading once a sheet has more rows than the
+            # threshold (and its header); such a file goes to a worker.
+            facts = check_workbook(data, stop_after_rows=settings.IMPORT_ASYNC_ROW_THRESHOLD + 1)
+        except WorkbookError as error:
+            services.import_job_reject(job=job, message=str(error))
+            return self.import_refused(request, form, str(error))
+        if facts.stopped:
+            services.import_job_queue(job=job)
+            return redirect(self.job_url(job))
+        job = services.import_job_run(job_id=job.pk)
+        summary = ImportSummary.from_dict(job.preview)
+        upload.tmp_storage_name = str(job.pk)  # what the confirm form carries
+        confirm_form = self.create_confirm_form(request, import_form=form) if summary.ok else None
+        return self.import_page(request, form, result=SummaryResult(summary), confirm=confirm_form)
+
+    def import_refused(self, request, form, message: str):
+        form.add_error("import_file", message)
+        return self.import_page(request, form)
+
+    def import_page(self, request, form, *, result=None, confirm=None):
+        """The page import-export's import_action renders, from our job."""
+        resource_kwargs = self.get_import_resource_kwargs(request, form=form)
+        resource = self.choose_import_resource_class(form, request)(**resource_kwargs)
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Nhập dữ liệu"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (
+                    resource.get_display_name(),
+                    [f.column_name for f in resource.get_user_visible_fields()],
+                )
+            ],
+            "import_error_display": self.import_error_display,
+        }
+        if result is not None:
+            context["result"] = result
+        if confirm is not None:
+            context["confirm_form"] = confirm
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def process_import(self, request, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        job = self.own_job(request, form.data.get("import_file_name", ""))
+        if job is None:
+            messages.error(
+                request,
+                _("Không tìm thấy tệp bạn đã tải lên để nhập; hãy tải tệp lên lại."),
             )
-        except WorkbookError:
-            return False  # refused with its message by the normal flow
-        return sheet.last_row - sheet.header_row > settings.IMPORT_ASYNC_ROW_THRESHOLD
+            return redirect(f"admin:{self.url_name('import')}")
+        confirmed = services.import_job_confirm(job=job, inline=True)
+        job.refresh_from_db()
+        if not confirmed or job.result is None:  # a replay, or a run claimed elsewhere
+            messages.error(request, _("Lượt nhập này không còn chờ xác nhận."))
+            return redirect(self.job_url(job))
+        return self.process_result(SummaryResult(ImportSummary.from_dict(job.result)), request)
+
+    def own_job(self, request, job_id: str) -> ImportJob | None:
+        """The user's own job of this kind: never another user's file."""
+        try:
+            pk = uuid.UUID(str(job_id))
+        except ValueError:
+            return None
+        return ImportJob.objects.filter(
+            pk=pk, kind=self.import_kind, created_by=request.user
+        ).first()
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, WorkbookError):
@@ -181,7 +253,7 @@ class WorkbookImportMixin(ImportMixin):
 
     def import_job_confirm_view(self, request, job_id):
         job = self.get_job(request, job_id)
-        if not services.import_job_confirm(job=job):
+        if not services.import_job_confirm(job=job, inline=False):
             messages.error(request, _("Lượt nhập này không còn chờ xác nhận."))
         return redirect(self.job_url(job))
 

@@ -20,24 +20,27 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .checks import (  # RowInvalid is part of the engine's interface
+    MAX_SAMPLE_TEXT,
+    ErrorLog,
+    RowInvalid,
+    checked,
+)
+from .preflight import check_workbook
 from .workbook import (
     Sheet,
     WorkbookError,
     cell_date,
     cell_multiline,
     cell_text,
-    check_file,
     open_sheet,
 )
 
 NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-
-
-class RowInvalid(Exception):
-    """Raised by a converter; the engine records it against the cell."""
 
 
 @dataclass
@@ -66,14 +69,19 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=ErrorLog)
+    errors_omitted: int = 0  # errors beyond those kept in ``errors``
     headers: list[str] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.errors_omitted
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_omitted
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -143,6 +151,10 @@ class Importer:
     def headers(cls) -> tuple[str, ...]:
         return (*cls.required, *cls.optional)
 
+    @classmethod
+    def summary(cls, *, dry_run: bool) -> ImportSummary:
+        return ImportSummary(kind=cls.kind, dry_run=dry_run, headers=list(cls.headers()))
+
     # Steps for subclasses -------------------------------------------------
 
     def load_lookups(self) -> None:
@@ -176,9 +188,9 @@ class Importer:
 
     def run(self, data: bytes, *, dry_run: bool) -> ImportSummary:
         started = time.monotonic()
-        summary = ImportSummary(kind=self.kind, dry_run=dry_run, headers=list(self.headers()))
+        summary = self.summary(dry_run=dry_run)
         try:
-            check_file(data, max_size=settings.IMPORT_MAX_FILE_SIZE)
+            check_workbook(data)  # bounded: calamine must not see a hostile file
             sheet = open_sheet(data, required=self.required, optional=self.optional)
         except WorkbookError as error:
             summary.errors.append(RowError(None, "", str(error)))
@@ -207,7 +219,8 @@ class Importer:
                     raise _Rollback
         except _Rollback:
             pass
-        summary.errors.sort(key=lambda error: error.row or 0)
+        summary.errors.finish()
+        summary.errors_omitted = summary.errors.omitted
         if summary.errors:
             summary.sample = []
         else:
@@ -228,8 +241,10 @@ class Importer:
         """(records, rows read so far) per chunk, from a reader thread (no database use)."""
         chunks: queue.Queue = queue.Queue(maxsize=2)
         stop = threading.Event()
+        # Translations are per thread: the reader speaks the caller's language.
+        language = translation.get_language()
         reader = threading.Thread(
-            target=self._read_rows, args=(sheet, summary, chunks, stop), daemon=True
+            target=self._read_rows, args=(sheet, summary, chunks, stop, language), daemon=True
         )
         reader.start()
         try:
@@ -244,15 +259,22 @@ class Importer:
                     chunks.get(timeout=0.05)
 
     def _read_rows(
-        self, sheet: Sheet, summary: ImportSummary, chunks: queue.Queue, stop: threading.Event
+        self,
+        sheet: Sheet,
+        summary: ImportSummary,
+        chunks: queue.Queue,
+        stop: threading.Event,
+        language: str | None,
     ) -> None:
+        if language:
+            translation.activate(language)
         try:
             errors = summary.errors
             # An absent optional column reads the "" appended to every row (index -1).
             columns = [
                 (
                     sheet.columns.get(c.header, -1),
-                    memoized(c.convert) if c.repeats else c.convert,
+                    memoized(checked(c.convert)) if c.repeats else checked(c.convert),
                     c.header,
                 )
                 for c in self.columns()
@@ -280,6 +302,8 @@ class Importer:
             chunks.put(_DONE)
         except BaseException as error:  # re-raised by the consuming thread
             chunks.put(error)
+        finally:
+            translation.deactivate()
 
     @staticmethod
     def _record_errors(number: int, cells: list, columns: list, errors: list[RowError]) -> None:
@@ -299,8 +323,15 @@ _DONE = object()
 
 
 def _plain(values: list[Any]) -> list[Any]:
-    """JSON-friendly sample values (background jobs store them)."""
-    return [v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v for v in values]
+    """JSON-friendly sample values, long text cut (jobs store them)."""
+    return [
+        v.strftime("%d/%m/%Y")
+        if isinstance(v, datetime.date)
+        else v[:MAX_SAMPLE_TEXT] + "…"
+        if isinstance(v, str) and len(v) > MAX_SAMPLE_TEXT
+        else v
+        for v in values
+    ]
 
 
 def text(*, max_length: int | None = None) -> Callable[[Any], str]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import tablib
 from django.conf import settings
 from import_export import resources
-from import_export.formats.base_formats import Format
+from import_export.formats.base_formats import XLSX, Format
 from import_export.results import Result, RowResult
 from import_export.widgets import DateWidget
+
+from reform_tracker.xlsx import table_bytes
 
 from .engine import ImportSummary
 from .registry import importer_class
@@ -29,6 +31,15 @@ class DayFirstDateWidget(DateWidget):
 
 
 DAY_FIRST_DATE = DayFirstDateWidget("%d/%m/%Y")
+
+
+class SafeXLSX(XLSX):
+    """The admin's .xlsx export, written through reform_tracker.xlsx: text
+    stays text (never a live formula) and stored control characters cannot
+    break the export."""
+
+    def export_data(self, dataset, **kwargs) -> bytes:
+        return table_bytes(dataset.headers or [], dataset, title=dataset.title or "Dữ liệu")
 
 
 class WorkbookDataset(tablib.Dataset):

@@ -27,17 +27,22 @@ RUNNING_STATUSES = (
 
 
 class ImportJob(models.Model):
-    """A large workbook imported in the background: preview, then confirm."""
+    """One import of a workbook, from the admin (preview, then confirm; large
+    files in the background) or from a command (no uploader)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("loại dữ liệu"), max_length=20)
-    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/")
+    # Empty only when the file was refused for its size and not kept.
+    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/", blank=True)
     file_name = models.CharField(_("tên tệp"), max_length=255)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người tải lên"),
         on_delete=models.PROTECT,
         related_name="import_jobs",
+        null=True,
+        blank=True,
+        help_text=_("Trống: nhập bằng lệnh trên máy chủ."),
     )
     created_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now)
     status = models.CharField(
@@ -47,6 +52,10 @@ class ImportJob(models.Model):
     result = models.JSONField(_("kết quả nhập"), null=True, blank=True)
     error = models.TextField(_("lỗi hệ thống"), blank=True)
     finished_at = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)
+    # Set when a worker claims a step: a claim older than the task time limit
+    # means the worker died (services.import_jobs_fail_stuck).
+    claimed_at = models.DateTimeField(_("thời điểm bắt đầu xử lý"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần xử lý"), default=0)
 
     class Meta:
         verbose_name = _("lượt nhập dữ liệu")

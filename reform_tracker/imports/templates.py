@@ -2,11 +2,12 @@
 and a sheet of instructions."""
 
 import datetime
-import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+
+from reform_tracker.xlsx import set_cell, workbook_bytes
 
 from .engine import Importer
 
@@ -17,8 +18,10 @@ def template_workbook(importer: type[Importer], *, notes: list[str] = ()) -> byt
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(importer.label)[:31]
-    sheet.append(list(importer.headers()))
-    sheet.append(list(importer.example))
+    for column, value in enumerate(importer.headers(), start=1):
+        set_cell(sheet.cell(row=1, column=column), value)
+    for column, value in enumerate(importer.example, start=1):
+        set_cell(sheet.cell(row=2, column=column), value)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for position, header in enumerate(importer.headers(), start=1):
         cell = sheet.cell(row=1, column=position)
@@ -37,8 +40,6 @@ def template_workbook(importer: type[Importer], *, notes: list[str] = ()) -> byt
         _("Có bất kỳ lỗi nào thì không dòng nào được ghi; sửa lỗi rồi tải lên lại."),
         *notes,
     ]
-    for line in lines:
-        guide.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    for row, line in enumerate(lines, start=1):
+        set_cell(guide.cell(row=row, column=1), str(line))
+    return workbook_bytes(workbook)

@@ -1,5 +1,8 @@
-"""Reading workbooks: any file python-calamine reads (.xlsx, .xlsm, .xls, .ods),
+"""Reading workbooks: .xlsx, .xlsm and .ods through python-calamine,
 recognised by content, not by name. Errors are Vietnamese ``WorkbookError``s.
+Before calamine opens a file, preflight.py checks it within fixed bounds;
+legacy .xls (and .xlsb) are refused, since their binary records cannot be
+checked that way.
 
 calamine parses about 11x faster than openpyxl, keeps cached values of
 formulas, and ignores formatting-only cells, so a sheet whose styles reach row
@@ -54,6 +57,13 @@ def check_file(data: bytes, *, max_size: int) -> None:
         raise WorkbookError(_("Tệp rỗng: không có dữ liệu."))
     if data.startswith(OLE_MAGIC) and ENCRYPTED_STREAM in data:
         raise WorkbookError(_("Tệp được bảo vệ bằng mật khẩu. Hãy bỏ mật khẩu rồi tải lên lại."))
+    if data.startswith(OLE_MAGIC):
+        raise WorkbookError(
+            _(
+                "Tệp .xls (Excel 97-2003) không được hỗ trợ: hãy mở tệp bằng Excel, "
+                "chọn Lưu thành (Save As) kiểu “Excel Workbook (.xlsx)” rồi tải lên lại."
+            )
+        )
     if data.startswith(ZIP_MAGIC):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -64,7 +74,7 @@ def check_file(data: bytes, *, max_size: int) -> None:
             raise WorkbookError(
                 _("Tệp không phải là bảng tính Excel (.xlsx) hay OpenDocument (.ods).")
             )
-    elif not data.startswith(OLE_MAGIC):
+    else:
         raise WorkbookError(
             _(
                 "Tệp không phải là bảng tính Excel: hãy tải lên tệp .xlsx "

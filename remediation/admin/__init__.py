@@ -1,19 +1,19 @@
 """The remediation admin: data entry and read-only history; every change of a
 task's state goes through the workflow service (``tasks``, ``history``)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import XLSX
 
 from agencies.admin import AgencySuccessionAdmin
 from agencies.models import AgencySuccession
 from reform_tracker.imports.admin import WorkbookImportMixin
+from reform_tracker.imports.formats import SafeXLSX
 
 from ..models import Finding, Inspection, RemediationTask
 from ..resources import FindingResource
-from ..services import tasks_transfer_to_successor
+from ..services import SuccessionNotYetEffective, tasks_transfer_to_successor
 from . import history, tasks
 from .scope import ScopedAdminMixin
 from .tasks import WORKFLOW_FIELDS
@@ -54,7 +54,7 @@ class FindingAdmin(ScopedAdminMixin, WorkbookImportMixin, ExportMixin, admin.Mod
     import_kind = "findings"
     resource_classes = [FindingResource]
     show_full_result_count = False  # a second COUNT(*) over every finding
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]
     list_display = ["code", "agency", "reform_area", "inspection", "source_directive"]
     list_filter = ["inspection", "reform_area"]
     search_fields = ["code", "description", "agency__name", "agency__code"]
@@ -72,12 +72,17 @@ admin.site.unregister(AgencySuccession)
 class AgencySuccessionWithTasksAdmin(AgencySuccessionAdmin):
     actions = ["transfer_open_tasks"]
 
-    @admin.action(description=gettext_lazy("Chuyển nhiệm vụ đang mở cho cơ quan kế thừa"))
+    @admin.action(
+        description=gettext_lazy("Chuyển nhiệm vụ đang mở cho cơ quan kế thừa"),
+        permissions=["change"],
+    )
     def transfer_open_tasks(self, request, queryset):
-        moved = sum(
-            tasks_transfer_to_successor(succession=succession, user=request.user)
-            for succession in queryset.select_related("predecessor", "successor")
-        )
+        moved = 0
+        for succession in queryset.select_related("predecessor", "successor"):
+            try:
+                moved += tasks_transfer_to_successor(succession=succession, user=request.user)
+            except SuccessionNotYetEffective as refused:
+                self.message_user(request, refused.message, level=messages.ERROR)
         self.message_user(request, _("Đã chuyển %(count)s nhiệm vụ.") % {"count": moved})
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
 from ..selectors import tasks_visible_to
 
@@ -46,9 +46,9 @@ class ReadOnlyHistoryMixin:
 
 
 def evidence_url(evidence_id: int) -> str:
-    """The scope-checked download view (pinned path /tai-lieu/<id>/), never
-    the storage's URL: evidence lives outside MEDIA_URL."""
-    return f"{get_script_prefix()}tai-lieu/{evidence_id}/"
+    """The scope-checked download view (/tai-lieu/<id>/), never the
+    storage's URL: evidence lives outside MEDIA_URL."""
+    return reverse("evidence_download", args=[evidence_id])
 
 
 def task_page_url(task_id: int) -> str:

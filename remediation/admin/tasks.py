@@ -14,7 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import XLSX
+
+from reform_tracker.imports.formats import SafeXLSX
 
 from ..models import ExtensionRequest, RemediationReport, RemediationTask, ReportState, TaskEvent
 from ..resources import RemediationTaskResource
@@ -173,7 +174,7 @@ class RemediationTaskAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     form = TaskAdminForm
     resource_classes = [RemediationTaskResource]
     show_full_result_count = False
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]
     list_display = ["title", "code", "lead_agency", "monitoring_agency", "due_date",
                     "extended_due_date", "status", "completed_on"]  # fmt: skip
     list_editable = ()  # status changes only through the workflow

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='remediationtask',
-            index=models.Index(condition=models.Q(('awaits_home_affairs', True)), fields=['due_date', 'id'], name='task_home_affairs_queue'),
+            index=models.Index(condition=models.Q(('awaits_home_affairs', True)), fields=['effective_due_date', 'id'], name='task_home_affairs_queue'),
         ),
         migrations.AddIndex(
             model_name='remediationtask',

@@ -199,9 +199,9 @@ class RemediationTask(models.Model):
             # The first step of a page (PageFirstIterable): a scope's ids to
             # their due dates from the index alone, not from scattered rows.
             models.Index(fields=["id", "due_date"], name="task_id_due"),
-            # Home Affairs' review queue, in the list's order.
+            # Home Affairs' review queue, in its page's order.
             models.Index(
-                fields=["due_date", "id"],
+                fields=["effective_due_date", "id"],
                 condition=Q(awaits_home_affairs=True),
                 name="task_home_affairs_queue",
             ),

@@ -1,7 +1,7 @@
 """Domain writes. Every change of a task's state goes through ``workflow``."""
 
 from .notifications import notification_mark_read, notify
-from .succession import tasks_transfer_to_successor
+from .succession import SuccessionNotYetEffective, tasks_transfer_to_successor
 from .workflow import (
     REVIEW_DECISIONS,
     ActionNotAllowed,
@@ -20,6 +20,7 @@ from .workflow import (
 __all__ = [
     "REVIEW_DECISIONS",
     "ActionNotAllowed",
+    "SuccessionNotYetEffective",
     "WorkflowConflict",
     "WorkflowError",
     "extension_decide",

@@ -52,15 +52,16 @@ class WorkflowConflict(WorkflowError):
     """Someone else changed the task first (HTTP 409); the form is kept."""
 
 
+def conflict_message(task: RemediationTask) -> str:
+    return _(
+        "Nhiệm vụ vừa được người khác cập nhật (trạng thái hiện tại: %(status)s). "
+        "Nội dung bạn nhập vẫn được giữ trong biểu mẫu; hãy xem lại nhiệm vụ rồi gửi lại "
+        "nếu vẫn cần."
+    ) % {"status": task.get_status_display()}
+
+
 def _conflict(task: RemediationTask) -> WorkflowConflict:
-    return WorkflowConflict(
-        _(
-            "Nhiệm vụ vừa được người khác cập nhật (trạng thái hiện tại: %(status)s). "
-            "Nội dung bạn nhập vẫn được giữ trong biểu mẫu; hãy xem lại nhiệm vụ rồi gửi lại "
-            "nếu vẫn cần."
-        )
-        % {"status": task.get_status_display()}
-    )
+    return WorkflowConflict(conflict_message(task))
 
 
 def _check(
@@ -274,20 +275,54 @@ def _latest_report(task: RemediationTask, state: str) -> RemediationReport:
     return report
 
 
-def task_approve(
-    *, task: RemediationTask, user: User, comment: str = "", expected_status: str | None = None
+# What deciding on a waiting report does, per action: the report state it
+# must be in, the state it moves to, the notification, and who gets it.
+REPORT_DECISIONS = {
+    Action.APPROVE: (
+        ReportState.AWAITING_APPROVAL,
+        ReportState.SUBMITTED,
+        NotificationKind.APPROVED,
+    ),
+    Action.SEND_BACK: (
+        ReportState.AWAITING_APPROVAL,
+        ReportState.SENT_BACK,
+        NotificationKind.SENT_BACK,
+    ),
+    Action.ACCEPT: (ReportState.SUBMITTED, ReportState.ACCEPTED, NotificationKind.ACCEPTED),
+    Action.RETURN: (ReportState.SUBMITTED, ReportState.RETURNED, NotificationKind.RETURNED),
+}
+
+
+def _report_recipients(action: str, task: RemediationTask) -> list:
+    if action == Action.APPROVE:
+        return [coordinators(), _officers(task)]
+    if action == Action.SEND_BACK:
+        return [_officers(task)]
+    return [_officers(task), _leaders(task)]
+
+
+def _decide_report(
+    *,
+    task: RemediationTask,
+    user: User,
+    action: str,
+    comment: str,
+    expected_status: str | None,
+    expected_report: int | None = None,
 ) -> RemediationTask:
-    """The agency leader sends the officer's report on to Home Affairs."""
+    waiting, decided, kind = REPORT_DECISIONS[action]
     with _locked_move(
-        task=task, user=user, action=Action.APPROVE, expected_status=expected_status
+        task=task, user=user, action=action, expected_status=expected_status, comment=comment
     ) as (locked, move):
-        report = _latest_report(locked, ReportState.AWAITING_APPROVAL)
-        report.state = ReportState.SUBMITTED
+        report = _latest_report(locked, waiting)
+        if expected_report and report.pk != expected_report:
+            raise _conflict(locked)
+        report.state = decided
         report.save(update_fields=["state"])
         _record(
             task=locked,
             user=user,
-            action=Action.APPROVE,
+            action=action,
             target=move.target,
             comment=comment,
             report=report,
@@ -295,43 +330,37 @@ def task_approve(
         _notify(
             task=locked,
             actor=user,
-            kind=NotificationKind.APPROVED,
-            to=[coordinators(), _officers(locked)],
+            kind=kind,
+            to=_report_recipients(action, locked),
             comment=comment,
         )
     return locked
+
+
+def task_approve(
+    *, task: RemediationTask, user: User, comment: str = "", expected_status: str | None = None
+) -> RemediationTask:
+    """The agency leader sends the officer's report on to Home Affairs."""
+    return _decide_report(
+        task=task,
+        user=user,
+        action=Action.APPROVE,
+        comment=comment,
+        expected_status=expected_status,
+    )
 
 
 def task_send_back(
     *, task: RemediationTask, user: User, comment: str, expected_status: str | None = None
 ) -> RemediationTask:
     """The agency leader returns the report to the officer, with a comment."""
-    with _locked_move(
+    return _decide_report(
         task=task,
         user=user,
         action=Action.SEND_BACK,
-        expected_status=expected_status,
         comment=comment,
-    ) as (locked, move):
-        report = _latest_report(locked, ReportState.AWAITING_APPROVAL)
-        report.state = ReportState.SENT_BACK
-        report.save(update_fields=["state"])
-        _record(
-            task=locked,
-            user=user,
-            action=Action.SEND_BACK,
-            target=move.target,
-            comment=comment,
-            report=report,
-        )
-        _notify(
-            task=locked,
-            actor=user,
-            kind=NotificationKind.SENT_BACK,
-            to=[_officers(locked)],
-            comment=comment,
-        )
-    return locked
+        expected_status=expected_status,
+    )
 
 
 REVIEW_DECISIONS = {"accept": Action.ACCEPT, "return": Action.RETURN}
@@ -352,31 +381,14 @@ def task_review(
     action = REVIEW_DECISIONS.get(decision)
     if action is None:
         raise WorkflowError(_("Quyết định không hợp lệ: chọn chấp nhận hoặc trả lại."))
-    with _locked_move(
-        task=task, user=user, action=action, expected_status=expected_status, comment=comment
-    ) as (locked, move):
-        report = _latest_report(locked, ReportState.SUBMITTED)
-        if expected_report and report.pk != expected_report:
-            raise _conflict(locked)
-        accepted = action == Action.ACCEPT
-        report.state = ReportState.ACCEPTED if accepted else ReportState.RETURNED
-        report.save(update_fields=["state"])
-        _record(
-            task=locked,
-            user=user,
-            action=action,
-            target=move.target,
-            comment=comment,
-            report=report,
-        )
-        _notify(
-            task=locked,
-            actor=user,
-            kind=NotificationKind.ACCEPTED if accepted else NotificationKind.RETURNED,
-            to=[_officers(locked), _leaders(locked)],
-            comment=comment,
-        )
-    return locked
+    return _decide_report(
+        task=task,
+        user=user,
+        action=action,
+        comment=comment,
+        expected_status=expected_status,
+        expected_report=expected_report,
+    )
 
 
 def task_comment(*, task: RemediationTask, user: User, comment: str) -> TaskEvent:
@@ -403,12 +415,19 @@ def _date(value: datetime.date) -> str:
 
 
 def task_request_extension(
-    *, task: RemediationTask, user: User, requested_date: datetime.date, reason: str
+    *,
+    task: RemediationTask,
+    user: User,
+    requested_date: datetime.date,
+    reason: str,
+    expected_status: str | None = None,
 ) -> ExtensionRequest:
     if not reason.strip():
         raise WorkflowError(_("Cần nêu lý do đề nghị gia hạn."))
     try:
-        with _locked_move(task=task, user=user, action=Action.REQUEST_EXTENSION) as (locked, _m):
+        with _locked_move(
+            task=task, user=user, action=Action.REQUEST_EXTENSION, expected_status=expected_status
+        ) as (locked, _m):
             current = locked.current_due_date
             if requested_date <= current:
                 raise WorkflowError(
@@ -505,9 +524,12 @@ def task_reassign(
     monitoring_agency: Agency | None,
     supporting_agencies: Sequence[Agency],
     comment: str = "",
+    expected_status: str | None = None,
 ) -> RemediationTask:
     """Home Affairs changes who leads, monitors or supports an open task."""
-    with _locked_move(task=task, user=user, action=Action.REASSIGN) as (locked, _move):
+    with _locked_move(
+        task=task, user=user, action=Action.REASSIGN, expected_status=expected_status
+    ) as (locked, _move):
         before = _assignment(locked)
         locked.lead_agency = lead_agency
         locked.monitoring_agency = monitoring_agency
@@ -549,6 +571,7 @@ __all__ = [
     "ActionNotAllowed",
     "WorkflowConflict",
     "WorkflowError",
+    "conflict_message",
     "extension_decide",
     "task_approve",
     "task_comment",

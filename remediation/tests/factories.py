@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 import factory
 from django.db.models import Max
@@ -7,6 +8,9 @@ from factory.django import DjangoModelFactory
 
 from agencies.tests.factories import AgencyFactory, ReformAreaFactory, UserFactory
 from remediation.models import (
+    Evidence,
+    ExtensionRequest,
+    ExtensionState,
     Finding,
     Inspection,
     RemediationReport,
@@ -71,3 +75,48 @@ class RemediationReportFactory(DjangoModelFactory):
         UserFactory, agency=factory.SelfAttribute("..task.lead_agency")
     )
     content = "Đã khắc phục, gửi kèm tài liệu kiểm chứng."
+
+
+class ExtensionRequestFactory(DjangoModelFactory):
+    """A pending request to move the task's due date by a month."""
+
+    class Meta:
+        model = ExtensionRequest
+        skip_postgeneration_save = True
+
+    task = factory.SubFactory(RemediationTaskFactory)
+    requested_by = factory.SubFactory(
+        UserFactory, agency=factory.SelfAttribute("..task.lead_agency")
+    )
+    due_date_before = factory.LazyAttribute(lambda e: e.task.current_due_date)
+    requested_date = factory.LazyAttribute(
+        lambda e: e.task.current_due_date + datetime.timedelta(days=31)
+    )
+    reason = "Cần thêm thời gian lấy ý kiến các cơ quan phối hợp."
+
+    @factory.post_generation
+    def flag_the_task(obj, create, extracted, **kwargs):
+        # The extension services keep the task's flag with its requests; a
+        # request made here must too (Home Affairs' queue reads the flag).
+        if create and obj.state == ExtensionState.PENDING:
+            RemediationTask.objects.filter(pk=obj.task_id).update(extension_pending=True)
+            obj.task.extension_pending = True
+
+
+# The smallest file each sniffer accepts as a PDF.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class EvidenceFactory(DjangoModelFactory):
+    """A PDF evidence file, stored in the private evidence storage."""
+
+    class Meta:
+        model = Evidence
+
+    report = factory.SubFactory(RemediationReportFactory)
+    file = factory.django.FileField(data=PDF_BYTES, filename="pdf.pdf")
+    original_name = "Báo cáo kết quả.pdf"
+    kind = "pdf"
+    size = len(PDF_BYTES)
+    sha256 = factory.LazyFunction(lambda: hashlib.sha256(PDF_BYTES).hexdigest())
+    uploaded_by = factory.SelfAttribute("report.submitted_by")

@@ -1,6 +1,5 @@
 import datetime
 import io
-import os
 import subprocess
 import sys
 
@@ -127,14 +126,12 @@ def test_it_fails_clearly_on_a_missing_file(tmp_path):
     assert str(missing) in str(error.value)
 
 
-def test_it_exits_non_zero_from_the_shell(tmp_path):
-    # A subprocess does not see the test database: use a file refused before any query.
+def test_it_exits_non_zero_from_the_shell(tmp_path, command_env):
     path = write(tmp_path, csv_bytes([FINDING_HEADERS, finding("KT-01")]))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "reform_tracker.test_settings"}
     result = subprocess.run(
         [sys.executable, "manage.py", "import_findings", str(path)],
         cwd=settings.BASE_DIR,
-        env=env,
+        env=command_env,
         capture_output=True,
         text=True,
         timeout=120,

@@ -40,7 +40,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The page asks for the progress every 0.5 s and a worker previews some
 # 70,000 rows a second: 40,000 rows would be previewed between two questions.
 LARGE_ROWS = 200_000  # 6.3 MB, under the 10 MB limit
-TIMEOUT = 45  # seconds for a background step
+TIMEOUT = 120  # seconds for a background step (a loaded 2-core machine needs them)
 BAR_VALUE = "() => document.getElementById('import-job-progress')?.value ?? null"
 
 

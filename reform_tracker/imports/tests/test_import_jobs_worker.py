@@ -93,6 +93,7 @@ def test_it_previews_and_imports_through_a_real_worker(
     upload = SimpleUploadedFile("tontai.xlsx", findings_book(ReformAreaFactory()))
     with django_capture_on_commit_callbacks(execute=True):
         job = services.import_job_create(kind="findings", upload=upload, user=admin_user)
+        services.import_job_queue(job=job)
     [queued] = poll(admin_client, job, JobStatus.PREVIEW_QUEUED, log_path)
     assert (queued["running"], queued["phase"]) == (True, "queued")
 
