@@ -39,10 +39,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+)
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from agencies.models import Agency, User  # noqa: E402
@@ -151,7 +155,7 @@ def time_loads(run, loads: int) -> tuple[float, float, float, int, float]:
 
 def page_loader(client: Client, url: str):
     def run():
-        response = client.get(url)
+        response = client.get(url, secure=True)  # production settings redirect to HTTPS
         assert response.status_code == 200, (url, response.status_code)
         return response
 
@@ -243,7 +247,15 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
 
-    setup_test_environment()  # the test client's host and a locmem e-mail backend
+    # Production settings, with the test client's host, and plain static files
+    # (no collectstatic manifest here). Not setup_test_environment(): its
+    # instrumented template rendering copies the context at every include and
+    # would be timed as if it were the page's own work.
+    plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        STORAGES={**settings.STORAGES, "staticfiles": plain_static},
+    ).enable()
     name = connection.settings_dict["NAME"]
     try:
         if prepare(tasks=args.tasks, agencies=args.agencies, refill=args.refill):
