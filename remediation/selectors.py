@@ -58,14 +58,15 @@ def task_list_for_user(*, user: User) -> QuerySet[RemediationTask]:
     page's ids, then those rows): its rows are scattered through the table.
     The province's whole list is not: its page comes from the due-date index.
     """
-    tasks = (
-        tasks_visible_to(user=user)
-        .with_deadline_class()
-        .select_related(
-            "lead_agency", "monitoring_agency", "finding", "finding__reform_area", "directive"
-        )
-    )
+    tasks = _as_list(tasks_visible_to(user=user))
     return tasks if visible_agency_ids(user=user) is None else tasks.in_pages()
+
+
+def _as_list(tasks: QuerySet[RemediationTask]) -> QuerySet[RemediationTask]:
+    """What a row of a task list shows."""
+    return tasks.with_deadline_class().select_related(
+        "lead_agency", "monitoring_agency", "finding", "finding__reform_area", "directive"
+    )
 
 
 def task_detail_for_user(*, user: User) -> QuerySet[RemediationTask]:
@@ -123,9 +124,10 @@ def review_queue_for_user(*, user: User) -> QuerySet[RemediationTask]:
         return tasks.filter(awaits_home_affairs=True).annotate(
             has_pending_extension=F("extension_pending")
         )
-    if user.agency_id is None:
+    if user.agency_id is None or not visible_agency_ids(user=user):
         return tasks.none()
-    own = tasks.filter(lead_agency_id=user.agency_id)
+    # The agency's own tasks are in its scope by definition: no scope query.
+    own = _as_list(RemediationTask.objects.filter(lead_agency_id=user.agency_id))
     if user.role == Role.LEADER:
         return own.filter(status=TaskStatus.AWAITING_APPROVAL)
     if user.role == Role.OFFICER:

@@ -87,3 +87,9 @@ def test_it_keeps_the_pending_extension_flag_with_the_requests(who, grant):
     task.refresh_from_db()
     assert not task.extension_pending and not task.awaits_home_affairs
     assert list(review_queue_for_user(user=who.coordinator)) == []
+
+
+def test_it_gives_an_inactive_leader_nothing(who):
+    report(task_of(who), who.officer)
+    who.leader.is_active = False
+    assert list(review_queue_for_user(user=who.leader)) == []
