@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='remediationtask',
-            index=models.Index(fields=['id', 'due_date'], name='task_id_due'),
+            index=models.Index(fields=['id', 'due_date'], include=('status', 'effective_due_date', 'open_until'), name='task_id_due'),
         ),
         migrations.AddIndex(
             model_name='remediationtask',

@@ -197,8 +197,14 @@ class RemediationTask(models.Model):
             models.Index(fields=["lead_agency", "id"], name="task_lead_scope"),
             models.Index(fields=["monitoring_agency", "id"], name="task_monitor_scope"),
             # The first step of a page (PageFirstIterable): a scope's ids to
-            # their due dates from the index alone, not from scattered rows.
-            models.Index(fields=["id", "due_date"], name="task_id_due"),
+            # their due dates, and to what the status and deadline filters
+            # read, from the index alone (INCLUDE on PostgreSQL), not from
+            # rows scattered through the table.
+            models.Index(
+                fields=["id", "due_date"],
+                include=["status", "effective_due_date", "open_until"],
+                name="task_id_due",
+            ),
             # Home Affairs' review queue, in its page's order.
             models.Index(
                 fields=["effective_due_date", "id"],
