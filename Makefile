@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve test lint format bench messages
+.PHONY: help venv run serve test lint format bench bench-tasks messages
 
 help:
 	@echo "make run       start the site on http://127.0.0.1:8000/ with a Celery worker and beat"
@@ -18,6 +18,7 @@ help:
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  makemessages, merge import-export's vi strings, compilemessages (needs gettext)"
 	@echo "make bench     import benchmark"
+	@echo "make bench-tasks  task list and review queue at 1,000,000 tasks (PostgreSQL)"
 
 venv: $(STAMP)
 
@@ -55,6 +56,13 @@ BENCH_ARGS ?=
 
 bench: venv
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/import_findings.py $(BENCH_ARGS)
+
+# A database of its own (created, filled once, then reused; never DATABASE_URL,
+# which may be a development database).
+BENCH_TASKS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_tasks
+
+bench-tasks: venv
+	DATABASE_URL=$(BENCH_TASKS_DATABASE_URL) $(PY) bench/task_list.py $(BENCH_ARGS)
 
 # Needs gettext (apt-get install gettext). makemessages drops msgids that are
 # not in our sources, so the Vietnamese for Django admin strings and for

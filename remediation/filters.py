@@ -32,7 +32,13 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AgencyKind
 
-from .deadlines import NOT_COMPLETED_IN_TIME, DeadlineState, deadline_q
+from .deadlines import (
+    NOT_COMPLETED_IN_TIME,
+    DeadlineState,
+    completed_q,
+    deadline_q,
+    not_completed_q,
+)
 from .models import RemediationTask
 from .workflow import TaskStatus
 
@@ -86,11 +92,10 @@ class TaskFilterForm(forms.Form):
                 deadline_q(NOT_COMPLETED_IN_TIME[0], today)
                 | deadline_q(NOT_COMPLETED_IN_TIME[1], today)
             )
-        elif deadline in (NOT_COMPLETED, COMPLETED):
-            done = deadline_q(DeadlineState.COMPLETED_ON_TIME, today) | deadline_q(
-                DeadlineState.COMPLETED_LATE, today
-            )
-            tasks = tasks.filter(done) if deadline == COMPLETED else tasks.exclude(done)
+        elif deadline == COMPLETED:
+            tasks = tasks.filter(completed_q(today))
+        elif deadline == NOT_COMPLETED:
+            tasks = tasks.filter(not_completed_q(today))
         if data.get("van_ban"):
             directive = data["van_ban"]
             tasks = tasks.filter(

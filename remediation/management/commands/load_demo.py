@@ -11,6 +11,9 @@ LABELS = {
     "inspections": "đợt kiểm tra",
     "findings": "tồn tại, hạn chế",
     "tasks": "nhiệm vụ khắc phục",
+    "reports": "báo cáo khắc phục (các lần báo cáo)",
+    "events": "bước xử lý trong lịch sử nhiệm vụ",
+    "extensions": "đề nghị gia hạn",
     "users": "người dùng mẫu (mật khẩu demo12345)",
 }
 
