@@ -1,0 +1,308 @@
+"""The dashboard's figures, aggregated in the database.
+
+Every figure is computed from ``TaskFilterForm(params).apply(tasks_visible_to(user))``,
+the very queryset the task list shows for the same parameters, with the one
+deadline rule (``deadline_q``) as conditional counts: a number and the list
+behind its link cannot disagree. A fixed handful of GROUP BY queries,
+whatever the number of tasks or agencies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from agencies.models import AgencyKind, Criterion, ReformArea
+from directives.models import Directive
+
+from ..deadlines import DeadlineState, deadline_q
+from ..models import Inspection, RemediationTask
+from ..workflow import TaskStatus
+
+CLASSES = [state.value for state in DeadlineState]
+
+
+@dataclasses.dataclass
+class Counts:
+    """Tasks by deadline class (as of one date), and the oldest overdue due date."""
+
+    total: int = 0
+    completed_on_time: int = 0
+    completed_late: int = 0
+    in_time: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    oldest_due: datetime.date | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Counts:
+        return cls(
+            **{f.name: row.get(f.name) or 0 for f in dataclasses.fields(cls)}
+            | {"oldest_due": row.get("oldest_due")}
+        )
+
+    def add(self, other: Counts) -> None:
+        for name in ("total", *CLASSES):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.oldest_due and (not self.oldest_due or other.oldest_due < self.oldest_due):
+            self.oldest_due = other.oldest_due
+
+    @property
+    def within(self) -> int:
+        """Not completed and within the deadline (due soon included)."""
+        return self.in_time + self.due_soon
+
+    @property
+    def completed(self) -> int:
+        return self.completed_on_time + self.completed_late
+
+    @property
+    def decided(self) -> int:
+        """Tasks whose outcome is known: completed, or overdue."""
+        return self.completed + self.overdue
+
+    @property
+    def rate(self) -> float | None:
+        """On-time rate in percent: completed on time among the decided tasks
+        (a task still within its deadline may yet be on time)."""
+        return 100 * self.completed_on_time / self.decided if self.decided else None
+
+    def oldest_overdue_days(self, as_of: datetime.date) -> int | None:
+        return (as_of - self.oldest_due).days if self.oldest_due else None
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["oldest_due"] = self.oldest_due.isoformat() if self.oldest_due else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Counts:
+        oldest = data.get("oldest_due")
+        return cls(
+            **{**data, "oldest_due": datetime.date.fromisoformat(oldest) if oldest else None}
+        )
+
+
+@dataclasses.dataclass
+class AgencyRow:
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    parent_name: str | None
+    counts: Counts
+
+    @property
+    def kind_label(self) -> str:
+        return str(AgencyKind(self.kind).label) if self.kind in AgencyKind.values else self.kind
+
+
+@dataclasses.dataclass
+class NamedRow:
+    """A reform area, criterion, directive or inspection with its counts."""
+
+    id: int
+    name: str
+    counts: Counts
+    children: list[NamedRow] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Month:
+    start: datetime.date
+    end: datetime.date
+    falling_due: int
+    completed: int
+
+
+@dataclasses.dataclass
+class Figures:
+    as_of: datetime.date
+    total: Counts
+    agencies: list[AgencyRow]
+    areas: list[NamedRow]
+    directives: list[NamedRow]
+    inspections: list[NamedRow]
+    trend: list[Month]
+    computed_at: datetime.datetime | None = None  # set when read from a snapshot
+
+
+def class_aggregates(today: datetime.date) -> dict[str, Any]:
+    """Conditional counts of each deadline class, as ``annotate``/``aggregate`` kwargs."""
+    return {
+        "total": Count("pk"),
+        **{state: Count("pk", filter=deadline_q(state, today)) for state in CLASSES},
+        "oldest_due": Min("effective_due_date", filter=deadline_q(DeadlineState.OVERDUE, today)),
+    }
+
+
+def agency_rows(tasks: QuerySet[RemediationTask], today: datetime.date) -> list[AgencyRow]:
+    """One row per lead agency: the ``co_quan`` filter of the task list."""
+    rows = (
+        tasks.order_by()
+        .values(
+            "lead_agency_id",
+            "lead_agency__name",
+            "lead_agency__kind",
+            "lead_agency__parent_id",
+            "lead_agency__parent__name",
+        )
+        .annotate(**class_aggregates(today))
+    )
+    return [
+        AgencyRow(
+            id=row["lead_agency_id"],
+            name=row["lead_agency__name"],
+            kind=row["lead_agency__kind"],
+            parent_id=row["lead_agency__parent_id"],
+            parent_name=row["lead_agency__parent__name"],
+            counts=Counts.from_row(row),
+        )
+        for row in rows
+    ]
+
+
+DIMENSIONS = (
+    "finding__reform_area_id",
+    "finding__criterion_id",
+    "finding__inspection_id",
+    "directive_id",
+    "finding__source_directive_id",
+)
+
+
+def _named(model, ids: set[int], label=str) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {obj.pk: label(obj) for obj in model.objects.filter(pk__in=ids)}
+
+
+def dimension_rows(
+    tasks: QuerySet[RemediationTask], today: datetime.date
+) -> tuple[list[NamedRow], list[NamedRow], list[NamedRow]]:
+    """Areas (with their criteria), directives and inspections, from one
+    GROUP BY over the combinations that occur, rolled up here."""
+    groups = tasks.order_by().values(*DIMENSIONS).annotate(**class_aggregates(today))
+    areas: dict[int, Counts] = {}
+    criteria: dict[tuple[int, int], Counts] = {}
+    directives: dict[int, Counts] = {}
+    inspections: dict[int, Counts] = {}
+    for row in groups:
+        counts = Counts.from_row(row)
+        area, criterion, inspection, directive, source = (row[d] for d in DIMENSIONS)
+        if area:
+            areas.setdefault(area, Counts()).add(counts)
+        if area and criterion:  # its link filters on both
+            criteria.setdefault((area, criterion), Counts()).add(counts)
+        if inspection:
+            inspections.setdefault(inspection, Counts()).add(counts)
+        # A task counts once under each document it answers (``van_ban``
+        # matches the task's own directive or its finding's).
+        for pk in {directive, source} - {None}:
+            directives.setdefault(pk, Counts()).add(counts)
+    area_names = _named(ReformArea, set(areas))
+    criterion_names = _named(
+        Criterion, {pk for _a, pk in criteria}, lambda c: f"{c.code}. {c.name}"
+    )
+    area_rows = {
+        pk: NamedRow(pk, area_names.get(pk, str(pk)), counts) for pk, counts in areas.items()
+    }
+    for (area, pk), counts in sorted(
+        criteria.items(), key=lambda item: criterion_names.get(item[0][1], "")
+    ):
+        area_rows[area].children.append(NamedRow(pk, criterion_names.get(pk, str(pk)), counts))
+    order = {pk: i for i, pk in enumerate(ReformArea.objects.values_list("pk", flat=True))}
+    directive_names = _named(Directive, set(directives))
+    inspection_names = _named(Inspection, set(inspections))
+    return (
+        sorted(area_rows.values(), key=lambda row: order.get(row.id, 0)),
+        sorted(
+            (NamedRow(pk, directive_names.get(pk, str(pk)), c) for pk, c in directives.items()),
+            key=lambda row: row.name,
+        ),
+        sorted(
+            (NamedRow(pk, inspection_names.get(pk, str(pk)), c) for pk, c in inspections.items()),
+            key=lambda row: row.name,
+        ),
+    )
+
+
+def month_window(
+    as_of: datetime.date, start: datetime.date | None, end: datetime.date | None, limit: int = 120
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The trend's months: the chosen period, else the twelve months to the as-of date."""
+    end = end or as_of
+    start = start or datetime.date(end.year - (end.month <= 11), (end.month % 12) + 1, 1)
+    months = []
+    first = datetime.date(start.year, start.month, 1)
+    while first <= end and len(months) < limit:
+        following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        months.append((max(first, start), min(following - datetime.timedelta(days=1), end)))
+        first = following
+    return months
+
+
+def trend(
+    tasks: QuerySet[RemediationTask],
+    today: datetime.date,
+    months: list[tuple[datetime.date, datetime.date]],
+) -> list[Month]:
+    """Per month: tasks falling due, and tasks completed (by the as-of date)."""
+    if not months:
+        return []
+    first, last = months[0][0], months[-1][1]
+    due = dict(
+        tasks.order_by()
+        .filter(effective_due_date__gte=first, effective_due_date__lte=last)
+        .annotate(month=TruncMonth("effective_due_date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    done = dict(
+        tasks.order_by()
+        .filter(
+            Q(status=TaskStatus.COMPLETED, completed_on__lte=min(last, today)),
+            completed_on__gte=first,
+        )
+        .annotate(month=TruncMonth("completed_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    due = {_as_date(k): v for k, v in due.items()}
+    done = {_as_date(k): v for k, v in done.items()}
+    key = lambda day: day.replace(day=1)  # noqa: E731
+    return [
+        Month(start, end, due.get(key(start), 0), done.get(key(start), 0)) for start, end in months
+    ]
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def figures_compute(
+    tasks: QuerySet[RemediationTask],
+    *,
+    as_of: datetime.date,
+    months: list[tuple[datetime.date, datetime.date]],
+) -> Figures:
+    agencies = agency_rows(tasks, as_of)
+    total = Counts()
+    for row in agencies:
+        total.add(row.counts)
+    areas, directives, inspections = dimension_rows(tasks, as_of)
+    return Figures(
+        as_of=as_of,
+        total=total,
+        agencies=agencies,
+        areas=areas,
+        directives=directives,
+        inspections=inspections,
+        trend=trend(tasks, as_of, months),
+    )
