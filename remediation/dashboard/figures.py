@@ -129,6 +129,9 @@ class Figures:
     inspections: list[NamedRow]
     trend: list[Month]
     computed_at: datetime.datetime | None = None  # set when read from a snapshot
+    # A snapshot's figures never change: what the page derives from them
+    # (agencies sorted and grouped, links) is kept here per process.
+    memo: dict | None = None
 
 
 def class_aggregates(today: datetime.date) -> dict[str, Any]:

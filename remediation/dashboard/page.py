@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ..reports.formal import percent
 from .figures import Figures, NamedRow
 from .forms import DashboardFilterForm
-from .presentation import SORTS, Linker, grouped_agencies, page_of_groups, parse_sort, ranking
+from .presentation import SORTS, Group, Linker, grouped_agencies, parse_sort, ranking
 
 COLOURS = {
     "completed_on_time": "#15803d",
@@ -70,16 +70,61 @@ def page_context(
     page: str | None,
     per_page: int,
 ) -> dict[str, Any]:
-    linker = Linker({**form.active(), "ngay": figures.as_of})
-    filters = {k: v for k, v in linker.base.items()}
+    memo = figures.memo
+
+    def kept(key, compute):
+        """Computed once per snapshot (its links carry only the as-of date)."""
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    linker = kept("linker", lambda: Linker({**form.active(), "ngay": figures.as_of}))
+    filters = dict(linker.base)
+    key, descending = parse_sort(sort)
+    # Links only for the page's rows: a national table has 12,000.
+    lines = kept(
+        ("lines", key, descending),
+        lambda: [
+            (group.label, line)
+            for group in grouped_agencies(figures.agencies, None, figures.as_of, sort)
+            for line in group.lines
+        ],
+    )
+    pages = max(1, -(-len(lines) // per_page))
+    number = min(max(1, int(page) if page and page.isdigit() else 1), pages)
+    groups: list[Group] = []
+    for label, line in lines[(number - 1) * per_page : number * per_page]:
+        if not groups or groups[-1].label != label:
+            groups.append(Group(label, []))
+        if not line.figure.links:
+            line.figure = linker.figures(line.row.counts, co_quan=line.row.id)
+        groups[-1].lines.append(line)
+    page_params = dict(filters, **({"sap_xep": sort} if sort else {}))
+    return {
+        **kept("fixed", lambda: _fixed_context(figures, linker)),
+        "form": form,
+        "figures": figures,
+        "as_of": figures.as_of,
+        "groups": groups,
+        "page_number": number,
+        "pages": pages,
+        "previous_page": _page_url(page_params, number - 1) if number > 1 else None,
+        "next_page": _page_url(page_params, number + 1) if number < pages else None,
+        "sort_links": _sort_links(filters, sort),
+        "export_params": filters,
+    }
+
+
+def _fixed_context(figures: Figures, linker: Linker) -> dict[str, Any]:
+    """What does not depend on the sort or the page."""
     total = linker.figures(figures.total)
-    groups = grouped_agencies(figures.agencies, linker, figures.as_of, sort)
-    number = int(page) if page and page.isdigit() else 1
-    groups, pages = page_of_groups(groups, number, per_page)
     best, worst = ranking(figures.agencies)
-    ranked = lambda rows: [  # noqa: E731
-        (n, row, linker.figures(row.counts, co_quan=row.id)) for n, row in rows
-    ]
+
+    def ranked(rows):
+        return [(n, row, linker.figures(row.counts, co_quan=row.id)) for n, row in rows]
+
     trend = _trend(linker, figures)
     counts = figures.total
     chart = {
@@ -119,22 +164,9 @@ def page_context(
             "completed_label": _("Số nhiệm vụ hoàn thành"),
         },
     }
-    current_page = min(max(1, number), pages)
-    page_params = {k: v for k, v in filters.items()}
-    if sort:
-        page_params["sap_xep"] = sort
     return {
-        "form": form,
-        "figures": figures,
-        "as_of": figures.as_of,
         "total": total,
         "rate": percent(counts.rate),
-        "groups": groups,
-        "page_number": current_page,
-        "pages": pages,
-        "previous_page": _page_url(page_params, current_page - 1) if current_page > 1 else None,
-        "next_page": _page_url(page_params, current_page + 1) if current_page < pages else None,
-        "sort_links": _sort_links(filters, sort),
         "best": ranked(best),
         "worst": ranked(worst),
         "areas": _named(linker, figures.areas, "linh_vuc", "tieu_chi"),
@@ -142,7 +174,6 @@ def page_context(
         "inspections": _named(linker, figures.inspections, "dot"),
         "trend": trend,
         "chart": chart,
-        "export_params": filters,
     }
 
 

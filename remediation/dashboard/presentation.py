@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -29,6 +30,11 @@ CLASS_PARAMS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
+def _pair(key: str, value: str) -> str:
+    return urlencode({key: value})
+
+
 def format_param(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
@@ -42,10 +48,23 @@ class Linker:
     def __init__(self, params: dict[str, Any]):
         self.base = {k: format_param(v) for k, v in params.items() if v not in (None, "")}
         self.path = reverse("home")
+        self._prefixes: dict[frozenset, str] = {}
+
+    def _prefix(self, keys: frozenset) -> str:
+        """The filters not overridden by ``keys``, encoded once per key set:
+        a page holds thousands of links."""
+        if keys not in self._prefixes:
+            kept = {k: v for k, v in sorted(self.base.items()) if k not in keys}
+            self._prefixes[keys] = f"{self.path}?{urlencode(kept)}"
+        return self._prefixes[keys]
 
     def url(self, **params: Any) -> str:
-        merged = {**self.base, **{k: format_param(v) for k, v in params.items() if v is not None}}
-        return f"{self.path}?{urlencode(sorted(merged.items()))}"
+        extra = [(k, format_param(v)) for k, v in params.items() if v is not None]
+        prefix = self._prefix(frozenset(k for k, _v in extra))
+        tail = "&".join(_pair(k, v) for k, v in extra)
+        if not tail:
+            return prefix
+        return f"{prefix}&{tail}" if not prefix.endswith("?") else prefix + tail
 
     def figures(self, counts: Counts, **params: Any) -> Figure:
         return Figure(
@@ -144,19 +163,6 @@ def grouped_agencies(
         Group(str(_("Cấp xã khác")), ordered(others)),
     ]
     return [group for group in groups if group.lines]
-
-
-def page_of_groups(groups: list[Group], number: int, per_page: int) -> tuple[list[Group], int]:
-    """The groups' lines on page ``number`` (1-based, clamped); the page count."""
-    flat = [(group.label, line) for group in groups for line in group.lines]
-    pages = max(1, -(-len(flat) // per_page))
-    number = min(max(1, number), pages)
-    page: list[Group] = []
-    for label, line in flat[(number - 1) * per_page : number * per_page]:
-        if not page or page[-1].label != label:
-            page.append(Group(label, []))
-        page[-1].lines.append(line)
-    return page, pages
 
 
 def ranking(rows: Iterable[AgencyRow], size: int = 10) -> tuple[list, list]:

@@ -12,7 +12,6 @@ aggregates live. Every filtered view, and every narrower scope, is live.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from typing import Any
 
@@ -47,7 +46,8 @@ def figures_to_json(figures: Figures) -> dict[str, Any]:
         "as_of": figures.as_of.isoformat(),
         "total": figures.total.to_json(),
         "agencies": [
-            {**dataclasses.asdict(row), "counts": row.counts.to_json()} for row in figures.agencies
+            [row.id, row.name, row.kind, row.parent_id, row.parent_name, row.counts.to_json()]
+            for row in figures.agencies
         ],
         "areas": [_named_json(row) for row in figures.areas],
         "directives": [_named_json(row) for row in figures.directives],
@@ -65,8 +65,8 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
         as_of=day(data["as_of"]),
         total=Counts.from_json(data["total"]),
         agencies=[
-            AgencyRow(**{**row, "counts": Counts.from_json(row["counts"])})
-            for row in data["agencies"]
+            AgencyRow(pk, name, kind, parent, parent_name, Counts.from_json(counts))
+            for pk, name, kind, parent, parent_name, counts in data["agencies"]
         ],
         areas=[_named(row) for row in data["areas"]],
         directives=[_named(row) for row in data["directives"]],
@@ -76,17 +76,32 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
     )
 
 
+# The last snapshot decoded in this process: decoding 12,000 agencies' rows
+# on every request would cost more than the page's whole budget.
+_decoded: dict[int, Figures] = {}
+
+
 def snapshot_figures(as_of: datetime.date) -> Figures | None:
     """Today's fresh snapshot, if snapshots are on and one exists."""
     if not settings.DASHBOARD_SNAPSHOT_MIN_TASKS:
         return None
     oldest = timezone.now() - datetime.timedelta(minutes=2 * settings.DASHBOARD_SNAPSHOT_MINUTES)
-    snapshot = (
+    latest = (
         DashboardSnapshot.objects.filter(as_of=as_of, computed_at__gte=oldest)
         .order_by("-computed_at")
+        .values_list("pk", "computed_at")
         .first()
     )
-    return figures_from_json(snapshot.data, snapshot.computed_at) if snapshot else None
+    if latest is None:
+        return None
+    pk, computed_at = latest
+    if pk not in _decoded:
+        data = DashboardSnapshot.objects.values_list("data", flat=True).get(pk=pk)
+        figures = figures_from_json(data, computed_at)
+        figures.memo = {}
+        _decoded.clear()
+        _decoded[pk] = figures
+    return _decoded[pk]
 
 
 def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
