@@ -78,7 +78,7 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
 
 # The last snapshot decoded in this process: decoding 12,000 agencies' rows
 # on every request would cost more than the page's whole budget.
-_decoded: dict[int, Figures] = {}
+_decoded: dict[tuple, Figures] = {}
 
 
 def snapshot_figures(as_of: datetime.date) -> Figures | None:
@@ -95,13 +95,13 @@ def snapshot_figures(as_of: datetime.date) -> Figures | None:
     if latest is None:
         return None
     pk, computed_at = latest
-    if pk not in _decoded:
+    if latest not in _decoded:
         data = DashboardSnapshot.objects.values_list("data", flat=True).get(pk=pk)
         figures = figures_from_json(data, computed_at)
         figures.memo = {}
         _decoded.clear()
-        _decoded[pk] = figures
-    return _decoded[pk]
+        _decoded[latest] = figures
+    return _decoded[latest]
 
 
 def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
