@@ -13,6 +13,9 @@ from .dashboard.snapshot import snapshot_figures
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
 from .selectors import tasks_visible_to, visible_agency_ids
 
+# Filters on the finding: they select a small part of the tasks.
+FINDING_FILTERS = {"dot", "linh_vuc", "tieu_chi", "van_ban"}
+
 
 def dashboard_tasks(*, user: User, form: DashboardFilterForm) -> QuerySet[RemediationTask]:
     """Exactly the tasks the task list shows for the same parameters."""
@@ -21,8 +24,9 @@ def dashboard_tasks(*, user: User, form: DashboardFilterForm) -> QuerySet[Remedi
 
 def dashboard_figures(*, user: User, form: DashboardFilterForm, live: bool = False) -> Figures:
     as_of = form.as_of()
-    unfiltered = not form.active() and as_of == timezone.localdate()
-    if not live and unfiltered and visible_agency_ids(user=user) is None:
+    filters = form.active()
+    province = visible_agency_ids(user=user) is None
+    if not live and province and not filters and as_of == timezone.localdate():
         figures = snapshot_figures(as_of)
         if figures is not None:
             return figures
@@ -30,6 +34,7 @@ def dashboard_figures(*, user: User, form: DashboardFilterForm, live: bool = Fal
         dashboard_tasks(user=user, form=form),
         as_of=as_of,
         months=month_window(as_of, *form.period()),
+        narrow=not province or bool(FINDING_FILTERS & filters.keys()),
     )
 
 

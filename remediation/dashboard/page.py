@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..reports.formal import percent
@@ -102,8 +104,16 @@ def page_context(
             line.figure = linker.figures(line.row.counts, co_quan=line.row.id)
         groups[-1].lines.append(line)
     page_params = dict(filters, **({"sap_xep": sort} if sort else {}))
+    # The sections that do not depend on the sort or the page, rendered once
+    # per snapshot and language.
+    language = get_language()
+    fixed = kept(("fixed", language), lambda: _fixed_context(figures, linker))
+    fixed_html = kept(
+        ("fixed_html", language), lambda: render_to_string("dashboard/_fixed.html", fixed)
+    )
     return {
-        **kept("fixed", lambda: _fixed_context(figures, linker)),
+        **fixed,
+        "fixed_html": fixed_html,
         "form": form,
         "figures": figures,
         "as_of": figures.as_of,

@@ -333,3 +333,21 @@ def test_its_query_count_does_not_grow_with_the_data(client, django_assert_max_n
     RemediationTaskFactory.create_batch(5, lead_agency=user.agency)
     RemediationTaskFactory.create_batch(3, lead_agency=commune)
     assert queries() == small
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("params", [{}, {"cap": AgencyKind.COMMUNE_PC}, {"tu_ngay": "01/11/2019"}])
+def test_its_one_scan_gives_the_figures_of_the_separate_queries(demo, params):
+    from remediation.dashboard.figures import figures_compute, month_window
+    from remediation.dashboard.forms import DashboardFilterForm
+    from remediation.selectors_dashboard import dashboard_tasks
+
+    RemediationTaskFactory(directive=None, finding__source_directive=None)  # no document
+    user = User.objects.get(username="sonoivu")
+    form = DashboardFilterForm({"ngay": "05/12/2019", **params})
+    tasks = dashboard_tasks(user=user, form=form)
+    months = month_window(form.as_of(), *form.period())
+    separate = figures_compute(tasks, as_of=form.as_of(), months=months)
+    one_scan = figures_compute(tasks, as_of=form.as_of(), months=months, narrow=True)
+    assert one_scan == separate
+    assert separate.total.total > 0 and any(m.completed for m in separate.trend)
