@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -28,6 +28,7 @@ from ..dashboard.presentation import grouped_agencies
 from ..deadlines import DeadlineState, deadline_q
 from ..models import RemediationTask
 from ..workflow import TaskStatus
+from .xlsx_rows import replace_sample_row
 
 DATE_FORMAT = "DD/MM/YYYY"
 HEADER_ROW = 3
@@ -41,12 +42,18 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 Progress = Callable[[int, int], None]
 
 
+def neutralise(value: str) -> tuple[str, bool]:
+    """Text that a spreadsheet can never run as a formula: (the text to
+    store, whether to store it with Excel's quote prefix). A cell starting
+    with =, +, - or @ (or a tab or carriage return) keeps its text and gets
+    the prefix. The one place to swap for a shared neutralising helper."""
+    return value, value.startswith(FORMULA_STARTS)
+
+
 def text_cell(sheet: WriteOnlyWorksheet, value: str) -> Cell | str:
-    """Text that a spreadsheet can never run as a formula: a cell starting
-    with =, +, - or @ (or a tab or carriage return) is stored as a string
-    with Excel's quote prefix, its text unchanged. The one place to swap for
-    a shared neutralising helper."""
-    if not value.startswith(FORMULA_STARTS):
+    """A text value for openpyxl: a string cell, quote-prefixed, where ``neutralise`` says."""
+    value, quoted = neutralise(value)
+    if not quoted:
         return value
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
@@ -214,9 +221,13 @@ OVERDUE_COLUMNS = (
 )
 
 
-def _overdue_sheet(
-    book: Workbook, tasks: QuerySet[RemediationTask], as_of: datetime.date, progress: Progress
-) -> None:
+OVERDUE_SHEET = 3  # its file in the workbook: xl/worksheets/sheet3.xml
+SAMPLE_ROW = 4  # the row after the title, the as-of date and the header
+
+
+def _overdue_sheet(book: Workbook, as_of: datetime.date) -> None:
+    """Title and header, then a sample row whose styles the streamed rows
+    reuse (see ``xlsx_rows``): a number, quote-prefixed text, a date."""
     sheet = Sheet(book, _("Nhiệm vụ quá hạn"), [6, 14, 60, 40, 16, 13, 13, 12, 22, 36, 30])
     sheet.title(_("DANH SÁCH NHIỆM VỤ CHƯA HOÀN THÀNH, QUÁ HẠN"), as_of)
     sheet.header(
@@ -234,38 +245,39 @@ def _overdue_sheet(
             _("Cơ quan theo dõi"),
         ]
     )
+    sheet.append([0, text_cell(sheet.sheet, "=sample"), as_of])
+
+
+def _overdue_rows(
+    tasks: QuerySet[RemediationTask], as_of: datetime.date, progress: Progress
+) -> Iterator[list]:
     overdue = (
         tasks.filter(deadline_q(DeadlineState.OVERDUE, as_of))
         .order_by("lead_agency__name", "effective_due_date", "pk")
         .values_list(*OVERDUE_COLUMNS)
     )
-    kinds, statuses = dict(AgencyKind.choices), dict(TaskStatus.choices)
-    kind_labels = {k: str(v) for k, v in kinds.items()}
-    status_labels = {k: str(v) for k, v in statuses.items()}
-    total = progress_total = 0
+    kinds = {k: str(v) for k, v in AgencyKind.choices}
+    statuses = {k: str(v) for k, v in TaskStatus.choices}
+    number = 0
     for number, values in enumerate(overdue.iterator(chunk_size=5000), start=1):
         code, title, agency, kind, due, extended, effective, status, inspection, monitor = values
-        sheet.append(
-            [
-                number,
-                code or "",
-                title,
-                agency,
-                kind_labels.get(kind, kind),
-                due,
-                extended,
-                (as_of - effective).days,
-                status_labels.get(status, status),
-                inspection or "",
-                monitor or "",
-            ]
-        )
-        total = number
-        if number - progress_total >= 10_000:
+        yield [
+            number,
+            code,
+            title,
+            agency,
+            kinds.get(kind, kind),
+            due,
+            extended,
+            (as_of - effective).days,
+            statuses.get(status, status),
+            inspection,
+            monitor,
+        ]
+        if number % 10_000 == 0:
             progress(number, 0)
-            progress_total = number
-    if total == 0:
-        sheet.append(["", "", _("Không có nhiệm vụ quá hạn.")])
+    if number == 0:
+        yield [None, None, _("Không có nhiệm vụ quá hạn.")]
 
 
 def summary_workbook(
@@ -279,7 +291,14 @@ def summary_workbook(
     book = Workbook(write_only=True)
     _summary_sheet(book, figures, scope)
     _agency_sheet(book, figures, linker)
-    _overdue_sheet(book, tasks, figures.as_of, progress)
+    _overdue_sheet(book, figures.as_of)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return replace_sample_row(
+        buffer.getvalue(),
+        sheet=OVERDUE_SHEET,
+        sample_row=SAMPLE_ROW,
+        rows=_overdue_rows(tasks, figures.as_of, progress),
+        styles_from=("C", "B"),
+        neutralise=neutralise,
+    )
