@@ -28,7 +28,7 @@ from .one_scan import grouped_in_one_scan
 CLASSES = [state.value for state in DeadlineState]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Counts:
     """Tasks by deadline class (as of one date), and the oldest overdue due date."""
 
@@ -42,14 +42,24 @@ class Counts:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Counts:
+        oldest = row["oldest_due"]
         return cls(
-            **{f.name: row.get(f.name) or 0 for f in dataclasses.fields(cls)}
-            | {"oldest_due": row.get("oldest_due")}
+            row["total"],
+            row["completed_on_time"],
+            row["completed_late"],
+            row["in_time"],
+            row["due_soon"],
+            row["overdue"],
+            _as_date(oldest) if oldest else None,
         )
 
     def add(self, other: Counts) -> None:
-        for name in ("total", *CLASSES):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.total += other.total
+        self.completed_on_time += other.completed_on_time
+        self.completed_late += other.completed_late
+        self.in_time += other.in_time
+        self.due_soon += other.due_soon
+        self.overdue += other.overdue
         if other.oldest_due and (not self.oldest_due or other.oldest_due < self.oldest_due):
             self.oldest_due = other.oldest_due
 
@@ -76,20 +86,26 @@ class Counts:
     def oldest_overdue_days(self, as_of: datetime.date) -> int | None:
         return (as_of - self.oldest_due).days if self.oldest_due else None
 
-    def to_json(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["oldest_due"] = self.oldest_due.isoformat() if self.oldest_due else None
-        return data
+    def to_json(self) -> list[Any]:
+        """Compact: a snapshot holds one per agency."""
+        oldest = self.oldest_due.isoformat() if self.oldest_due else None
+        return [
+            self.total,
+            self.completed_on_time,
+            self.completed_late,
+            self.in_time,
+            self.due_soon,
+            self.overdue,
+            oldest,
+        ]
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Counts:
-        oldest = data.get("oldest_due")
-        return cls(
-            **{**data, "oldest_due": datetime.date.fromisoformat(oldest) if oldest else None}
-        )
+    def from_json(cls, data: list[Any]) -> Counts:
+        *numbers, oldest = data
+        return cls(*numbers, datetime.date.fromisoformat(oldest) if oldest else None)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class AgencyRow:
     id: int
     name: str

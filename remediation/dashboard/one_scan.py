@@ -68,18 +68,16 @@ def grouped_in_one_scan(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     agencies, groups, due, done = [], [], {}, {}
-    count_names = ["total", *CLASSES, "oldest_due"]
-    width = len(keys)
-    for row in rows:
-        grouping, values = row[0], row[1:]
-        numbers = dict(zip(count_names, values[width + 2 :], strict=True))
+    # One dict per row with every column: the agency and dimension rows are
+    # read by name, like the ORM's ``values()`` rows.
+    columns = [*keys, "due_m", "done_m", "total", *CLASSES, "oldest_due"]
+    for grouping, *values in rows:
         if grouping == BY_AGENCY:
-            agencies.append(dict(zip(AGENCY_FIELDS, values, strict=False)) | numbers)
+            agencies.append(dict(zip(columns, values, strict=True)))
         elif grouping == BY_DIMENSIONS:
-            key_values = values[len(AGENCY_FIELDS) : width]
-            groups.append(dict(zip(DIMENSIONS, key_values, strict=True)) | numbers)
-        elif grouping == BY_DUE_MONTH and values[width]:
-            due[values[width]] = numbers["total"]
-        elif grouping == BY_DONE_MONTH and values[width + 1]:
-            done[values[width + 1]] = numbers["total"]
+            groups.append(dict(zip(columns, values, strict=True)))
+        elif grouping == BY_DUE_MONTH and values[len(keys)]:
+            due[values[len(keys)]] = values[len(keys) + 2]
+        elif grouping == BY_DONE_MONTH and values[len(keys) + 1]:
+            done[values[len(keys) + 1]] = values[len(keys) + 2]
     return agencies, groups, due, done

@@ -87,7 +87,7 @@ def summary_export(
             data = summary_workbook(
                 figures=figures,
                 tasks=dashboard_tasks(user=user, form=result.form),
-                scope=f"{result.scope} {result.filters}".strip(),
+                scope=f"{result.scope} ({result.filters})" if result.filters else result.scope,
                 linker=Linker({}),
                 progress=lambda done, _total: progress("overdue", done, total),
             )
