@@ -299,6 +299,7 @@ def summary_workbook(
         sheet=OVERDUE_SHEET,
         sample_row=SAMPLE_ROW,
         rows=_overdue_rows(tasks, figures.as_of, progress),
+        kinds="nssssddnsss",
         styles_from=("C", "B"),
         neutralise=neutralise,
     )

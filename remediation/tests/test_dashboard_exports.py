@@ -136,6 +136,13 @@ def test_it_writes_formula_like_text_as_text(client, coordinator):
         assert cells[text].quotePrefix, text
 
 
+def test_it_keeps_xml_special_characters_and_drops_control_characters(client, coordinator):
+    RemediationTaskFactory(title=" Sở A & B <ISO>\x01\x1f ", due_date=datetime.date(2019, 11, 1))
+    overdue = workbook(export(client, "xlsx"))["Nhiệm vụ quá hạn"]
+    titles = [row[2] for row in overdue.iter_rows(min_row=4, values_only=True)]
+    assert " Sở A & B <ISO> " in titles
+
+
 def test_its_text_cell_leaves_plain_text_alone():
     assert text_cell(None, "Sở Y tế") == "Sở Y tế"
 
