@@ -23,8 +23,8 @@ from ..workflow import TaskStatus
 BY_AGENCY, BY_DIMENSIONS, BY_DUE_MONTH, BY_DONE_MONTH = 0b0111, 0b1011, 0b1101, 0b1110
 # The aggregates are hashed side by side; 4 MB (the default) would spill the
 # 60,000 dimension groups of a national data set to disk. Random reads are
-# cheap where the tasks live in memory or on SSD, so a filter on findings
-# uses the index from a finding to its task instead of reading every task.
+# cheap where the tasks live in memory or on SSD: let a narrow filter use
+# its indexes rather than read every task.
 SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL random_page_cost = 1.1")
 
 
