@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 from agencies.models import Agency, User
 from agencies.tests.factories import AgencyFactory, UserFactory
 from remediation.demo import load_demo_scenario
+from remediation.models import ExportJob, ExportStatus
 from remediation.reports.formal import formal_date
+from remediation.reports.tasks import export_summary
 from remediation.reports.xlsx import text_cell
 from remediation.tests.factories import FindingFactory, RemediationTaskFactory
 
@@ -288,20 +290,27 @@ def test_the_command_refuses_a_missing_folder(tmp_path):
 
 
 @pytest.fixture
-def eager(monkeypatch, settings):
-    from reform_tracker import celery_app
+def large(settings):
+    settings.EXPORT_ASYNC_TASK_THRESHOLD = 5  # the demo's 12 tasks are "large"
 
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    settings.EXPORT_ASYNC_TASK_THRESHOLD = 5
+
+def start_in_background(client, django_capture_on_commit_callbacks, **data):
+    """POST the export; the job is queued on commit. The queued task is then
+    run here, in-process (the Celery task function itself, as a worker would)."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(EXPORT, {"dinh_dang": "xlsx", **data})
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.QUEUED
+    assert export_summary(str(job.pk)) == ExportStatus.DONE
+    return response.url
 
 
 def test_a_large_export_runs_in_the_background_with_progress(
-    client, coordinator, eager, django_capture_on_commit_callbacks
+    client, coordinator, large, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(EXPORT, {"dinh_dang": "xlsx", "ngay": "01/12/2019"})
-    assert response.status_code == 302
-    job_url = response.url
+    job_url = start_in_background(client, django_capture_on_commit_callbacks, ngay="01/12/2019")
     page = client.get(job_url)
     assert page.status_code == 200
     assert "Tải tệp báo cáo" in page.text
@@ -314,8 +323,12 @@ def test_a_large_export_runs_in_the_background_with_progress(
     assert [c.value for c in book["Tổng hợp"][4]][:3] == ["toàn tỉnh", 12, 5]
 
 
-def test_a_queued_export_shows_a_progress_bar(client, coordinator, settings):
-    settings.EXPORT_ASYNC_TASK_THRESHOLD = 5
+def test_a_job_runs_once(client, coordinator, large, django_capture_on_commit_callbacks):
+    start_in_background(client, django_capture_on_commit_callbacks)
+    assert export_summary(str(ExportJob.objects.get().pk)) is None  # already done
+
+
+def test_a_queued_export_shows_a_progress_bar(client, coordinator, large):
     response = client.post(EXPORT, {"dinh_dang": "docx"})  # on_commit never runs here
     page = client.get(response.url)
     assert '<progress id="import-job-progress"' in page.text
@@ -325,10 +338,9 @@ def test_a_queued_export_shows_a_progress_bar(client, coordinator, settings):
 
 
 def test_another_user_never_gets_an_export(
-    client, coordinator, eager, django_capture_on_commit_callbacks
+    client, coordinator, large, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        job_url = client.post(EXPORT, {"dinh_dang": "xlsx"}).url
+    job_url = start_in_background(client, django_capture_on_commit_callbacks)
     client.force_login(UserFactory())
     for suffix in ("", "trang-thai/", "tai-ve/"):
         assert client.get(f"{job_url}{suffix}").status_code == 404
