@@ -138,6 +138,9 @@ EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
 # manifest is then required: a missing file fails loudly instead of being
 # served unhashed). DEBUG, and the test settings, use plain storage so that
 # neither needs collectstatic.
+
+# Synthesis exports written in the background: private too, served by a view.
+EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", VAR_DIR / "exports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -148,6 +151,10 @@ STORAGES = {
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
+    },
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EXPORT_ROOT, "base_url": None},
     },
 }
 # --- end static files -------------------------------------------------------
@@ -210,6 +217,28 @@ REPORT_LEADER_APPROVAL = env_bool("REPORT_LEADER_APPROVAL", True)
 EVIDENCE_MAX_FILE_SIZE = int(os.environ.get("EVIDENCE_MAX_FILE_SIZE", str(20 * 1024 * 1024)))
 EVIDENCE_MAX_FILES = int(os.environ.get("EVIDENCE_MAX_FILES", "10"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Dashboard and synthesis reports (issue 8). The administrative report's
+# heading (Decree 30/2020): superior body, issuing body, its symbol, place.
+REPORT_PLACE = os.environ.get("REPORT_PLACE", "Tuyên Quang")
+REPORT_SUPERIOR_BODY = os.environ.get("REPORT_SUPERIOR_BODY", "UBND tỉnh Tuyên Quang")
+REPORT_ISSUING_BODY = os.environ.get("REPORT_ISSUING_BODY", "Sở Nội vụ")
+REPORT_SYMBOL = os.environ.get("REPORT_SYMBOL", "BC-SNV")
+REPORT_SIGNER_TITLE = os.environ.get("REPORT_SIGNER_TITLE", "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC")
+REPORT_SIGNER_NAME = os.environ.get("REPORT_SIGNER_NAME", "")
+# Syntheses of more tasks than this are written by Celery behind a progress bar.
+EXPORT_ASYNC_TASK_THRESHOLD = int(os.environ.get("EXPORT_ASYNC_TASK_THRESHOLD", "20000"))
+# With at least this many tasks, the unfiltered province dashboard reads a
+# snapshot refreshed every DASHBOARD_SNAPSHOT_MINUTES instead of aggregating
+# live; below it every figure is live. 0 turns snapshots off.
+DASHBOARD_SNAPSHOT_MIN_TASKS = int(os.environ.get("DASHBOARD_SNAPSHOT_MIN_TASKS", "200000"))
+DASHBOARD_SNAPSHOT_MINUTES = int(os.environ.get("DASHBOARD_SNAPSHOT_MINUTES", "10"))
+CELERY_BEAT_SCHEDULE = {
+    "dashboard-snapshot": {
+        "task": "remediation.refresh_dashboard_snapshot",
+        "schedule": DASHBOARD_SNAPSHOT_MINUTES * 60,
+    },
+}
 
 # Imports (issue 3)
 IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", str(10 * 1024 * 1024)))

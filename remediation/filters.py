@@ -18,6 +18,8 @@ through ``TaskFilterForm.apply``.
 | tu_ngay     | effective due date on or after (dd/mm/yyyy)                     |
 | den_ngay    | effective due date on or before (dd/mm/yyyy)                    |
 | ngay        | as-of date for deadline classes (dd/mm/yyyy); default today     |
+| hoan_thanh_tu, hoan_thanh_den | completed (by the as-of date) on or after /   |
+|             | on or before (dd/mm/yyyy): the dashboard's trend links          |
 | q           | search: finding code, task title or finding text                |
 """
 
@@ -70,6 +72,8 @@ class TaskFilterForm(forms.Form):
     tu_ngay = forms.DateField(label=_("Hạn từ ngày"), required=False)
     den_ngay = forms.DateField(label=_("Hạn đến ngày"), required=False)
     ngay = forms.DateField(label=_("Tính đến ngày"), required=False)
+    hoan_thanh_tu = forms.DateField(label=_("Hoàn thành từ ngày"), required=False)
+    hoan_thanh_den = forms.DateField(label=_("Hoàn thành đến ngày"), required=False)
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
 
     def as_of(self) -> datetime.date:
@@ -115,6 +119,13 @@ class TaskFilterForm(forms.Form):
             tasks = tasks.filter(effective_due_date__gte=data["tu_ngay"])
         if data.get("den_ngay"):
             tasks = tasks.filter(effective_due_date__lte=data["den_ngay"])
+        if data.get("hoan_thanh_tu") or data.get("hoan_thanh_den"):
+            # Completed as of the as-of date, like the deadline classes.
+            tasks = tasks.filter(status=TaskStatus.COMPLETED, completed_on__lte=today)
+            if data.get("hoan_thanh_tu"):
+                tasks = tasks.filter(completed_on__gte=data["hoan_thanh_tu"])
+            if data.get("hoan_thanh_den"):
+                tasks = tasks.filter(completed_on__lte=data["hoan_thanh_den"])
         text = " ".join((data.get("q") or "").split())
         if text:
             tasks = tasks.filter(

@@ -27,3 +27,7 @@ def send_notification_email(self, notification_id: int) -> bool:
     if notification is None:  # deleted with its task before the mail went out
         return False
     return notification_send_email(notification=notification)
+
+
+# The dashboard's snapshot and the synthesis exports (issue 8).
+from .reports.tasks import export_summary, refresh_dashboard_snapshot  # noqa: E402, F401

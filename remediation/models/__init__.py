@@ -3,6 +3,7 @@
 from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_state
 from ..workflow import OPEN_STATUSES, TRANSITIONS, Action, TaskStatus
 from .events import ExtensionRequest, ExtensionState, TaskEvent
+from .exports import DashboardSnapshot, ExportFormat, ExportJob, ExportStatus
 from .inspections import Finding, Inspection
 from .notifications import Notification, NotificationKind
 from .reports import Evidence, RemediationReport, ReportState, evidence_storage
@@ -13,8 +14,12 @@ __all__ = [
     "OPEN_STATUSES",
     "TRANSITIONS",
     "Action",
+    "DashboardSnapshot",
     "DeadlineState",
     "Evidence",
+    "ExportFormat",
+    "ExportJob",
+    "ExportStatus",
     "ExtensionRequest",
     "ExtensionState",
     "Finding",
