@@ -5,6 +5,8 @@ from ..workflow import OPEN_STATUSES, TRANSITIONS, Action, TaskStatus
 from .events import ExtensionRequest, ExtensionState, TaskEvent
 from .inspections import Finding, Inspection
 from .notifications import Notification, NotificationKind
+from .obligations import ReportingCycleTask, ReportingFrequency, ReportingObligation, ReportPeriod
+from .reminders import ReminderLog
 from .reports import Evidence, RemediationReport, ReportState, evidence_storage
 from .tasks import RemediationTask, RemediationTaskQuerySet
 
@@ -24,7 +26,12 @@ __all__ = [
     "RemediationReport",
     "RemediationTask",
     "RemediationTaskQuerySet",
+    "ReminderLog",
+    "ReportPeriod",
     "ReportState",
+    "ReportingCycleTask",
+    "ReportingFrequency",
+    "ReportingObligation",
     "TaskEvent",
     "TaskStatus",
     "deadline_state",

@@ -1,0 +1,287 @@
+"""The daily reminder sweep: plan, claim, dispatch one digest per recipient.
+
+Set-based from end to end: one INSERT ... SELECT claims every (task,
+recipient, threshold) due today, whatever the number of tasks, and one
+grouped SELECT lists the recipients to mail. The unique constraint on the
+reminder log makes each claim happen once, across repeated sweeps, two beats
+and concurrent workers; the digest task then sends and marks what it sent
+(``reminder_digests``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Role, User
+
+from ..models import RemediationTask, ReminderLog
+from ..models.reminders import MAILBOX_PREFIX, USER_PREFIX
+from ..workflow import AGENCY_STATUSES, OPEN_STATUSES, TaskStatus
+from .locks import advisory_xact_lock
+from .reminder_digests import reminder_digest_send
+
+logger = logging.getLogger(__name__)
+
+MAILBOX = "mailbox"  # recipient kind of an agency's official mailbox
+
+
+def reminder_thresholds() -> list[int]:
+    """Days from the effective due date at which a task is reminded, in order:
+    -7, -3, -1, 0 then overdue 1, 8, 15, 22, 29 with the defaults."""
+    before = {-abs(days) for days in settings.REMINDER_DAYS_BEFORE}
+    every = max(settings.REMINDER_OVERDUE_EVERY_DAYS, 1)
+    overdue = {1 + every * n for n in range(max(settings.REMINDER_OVERDUE_MAX, 0))}
+    return sorted(before | overdue)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDay:
+    """Tasks due on ``due_date`` get the ``threshold`` reminder on the sweep day,
+    being ``overdue_days`` past it (negative: days left)."""
+
+    due_date: datetime.date
+    threshold: int
+    overdue_days: int
+
+
+def reminders_plan(*, as_of: datetime.date) -> list[PlannedDay]:
+    """For each due date with a reminder in force on ``as_of``, the latest
+    threshold reached.
+
+    A daily sweep reaches each threshold on its day. After days without a
+    sweep, a task gets only the latest threshold it missed (no burst of old
+    ones); the last threshold stays in force until the next one would have
+    come, so a task long overdue is not reminded beyond the policy.
+    """
+    thresholds = reminder_thresholds()
+    if not thresholds:
+        return []
+    last = thresholds[-1]
+    horizon = last + settings.REMINDER_OVERDUE_EVERY_DAYS - 1 if last > 0 else last
+    plan = []
+    for days in range(thresholds[0], horizon + 1):
+        reached = max(t for t in thresholds if t <= days)
+        plan.append(PlannedDay(as_of - datetime.timedelta(days=days), reached, days))
+    return plan
+
+
+@dataclass
+class SweepSummary:
+    as_of: datetime.date
+    claimed: int = 0  # (task, recipient) reminders claimed by this sweep
+    tasks_by_threshold: dict[int, int] = field(default_factory=dict)
+    recipients: list[str] = field(default_factory=list)  # keys to mail, new and unsent
+    recipients_by_kind: dict[str, int] = field(default_factory=dict)
+    sent: int = 0
+    failed: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "claimed": self.claimed,
+            "tasks_by_threshold": {str(k): v for k, v in self.tasks_by_threshold.items()},
+            "digests": len(self.recipients),
+            "recipients_by_kind": self.recipients_by_kind,
+            "sent": self.sent,
+            "failed": self.failed,
+        }
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _in(values) -> tuple[str, list]:
+    values = [str(v) for v in values]
+    return ", ".join(["%s"] * len(values)), values
+
+
+def _claim_sql(plan: list[PlannedDay], now: datetime.datetime) -> tuple[str, list]:
+    """One INSERT ... SELECT of every reminder due on the sweep day.
+
+    Who waits on a task (``workflow`` statuses):
+      - open, in progress, returned: the lead agency's officers and leader;
+      - awaiting approval: its leader;
+      - submitted, or overdue ``REMINDER_ESCALATE_AFTER_DAYS`` days or more:
+        Home Affairs coordinators;
+      - overdue: the monitoring department's monitors (and coordinators);
+      - an agency with nobody to reach in that role: its official mailbox.
+    Only a task with no reminder yet at its threshold is claimed, so a task's
+    recipients are the ones it had when its threshold came.
+    """
+    task, agency, user, log = (_table(m) for m in (RemediationTask, Agency, User, ReminderLog))
+    days = ", ".join(["(%s, %s, %s)"] * len(plan))
+    params: list = [v for d in plan for v in (d.due_date, d.threshold, d.overdue_days)]
+    open_in, open_params = _in(OPEN_STATUSES)
+    staff_in, staff_params = _in([Role.OFFICER, Role.LEADER])
+    agency_in, agency_params = _in(AGENCY_STATUSES)
+    monitor_in, monitor_params = _in([Role.MONITOR, Role.COORDINATOR])
+    reachable = "u.is_active = %s AND u.email <> ''"
+    # Only quoted table names and placeholders are interpolated; values are parameters.
+    sql = f"""
+    WITH plan (due, threshold, overdue) AS (VALUES {days}),
+    candidate AS (
+        SELECT t.id, t.status, t.lead_agency_id, t.monitoring_agency_id,
+               p.due, p.threshold, p.overdue
+        FROM {task} t JOIN plan p ON t.effective_due_date = p.due
+        WHERE t.status IN ({open_in})
+          AND t.effective_due_date BETWEEN %s AND %s
+          AND NOT EXISTS (
+              SELECT 1 FROM {log} l
+              WHERE l.task_id = t.id AND l.due_date = p.due AND l.threshold = p.threshold)
+    ),
+    staff AS (
+        SELECT u.agency_id,
+               MAX(CASE WHEN u.role = %s THEN 1 ELSE 0 END) AS leaders
+        FROM {user} u WHERE {reachable} AND u.role IN ({staff_in}) GROUP BY u.agency_id
+    ),
+    monitor AS (
+        SELECT DISTINCT u.agency_id FROM {user} u
+        WHERE {reachable} AND u.role IN ({monitor_in})
+    ),
+    recipient AS (
+        SELECT c.id AS task_id, c.due, c.threshold, u.id AS user_id, u.email, NULL AS mailbox
+        FROM candidate c JOIN {user} u ON u.agency_id = c.lead_agency_id
+        WHERE {reachable} AND (
+            (c.status IN ({agency_in}) AND u.role IN ({staff_in}))
+            OR (c.status = %s AND u.role = %s))
+        UNION ALL
+        SELECT c.id, c.due, c.threshold, NULL, a.official_email, a.official_email
+        FROM candidate c JOIN {agency} a ON a.id = c.lead_agency_id
+        LEFT JOIN staff s ON s.agency_id = a.id
+        WHERE a.official_email <> '' AND (
+            (c.status IN ({agency_in}) AND s.agency_id IS NULL)
+            OR (c.status = %s AND COALESCE(s.leaders, 0) = 0))
+        UNION ALL
+        SELECT c.id, c.due, c.threshold, u.id, u.email, NULL
+        FROM candidate c CROSS JOIN {user} u
+        WHERE {reachable} AND u.role = %s AND (c.status = %s OR c.overdue >= %s)
+        UNION ALL
+        SELECT c.id, c.due, c.threshold, u.id, u.email, NULL
+        FROM candidate c JOIN {user} u ON u.agency_id = c.monitoring_agency_id
+        WHERE c.overdue >= 1 AND {reachable} AND u.role IN ({monitor_in})
+        UNION ALL
+        SELECT c.id, c.due, c.threshold, NULL, a.official_email, a.official_email
+        FROM candidate c JOIN {agency} a ON a.id = c.monitoring_agency_id
+        LEFT JOIN monitor m ON m.agency_id = a.id
+        WHERE c.overdue >= 1 AND a.official_email <> '' AND m.agency_id IS NULL
+    )
+    INSERT INTO {log} (task_id, due_date, threshold, recipient_key, user_id, email, claimed_at)
+    SELECT task_id, due, threshold,
+           CASE WHEN mailbox IS NULL THEN %s || CAST(user_id AS VARCHAR(20))
+                ELSE %s || LOWER(mailbox) END,
+           user_id, email, %s
+    FROM recipient WHERE 1 = 1
+    ON CONFLICT DO NOTHING
+    """  # noqa: S608
+    params += [*open_params, plan[-1].due_date, plan[0].due_date]
+    params += [Role.LEADER, True, *staff_params]  # staff
+    params += [True, *monitor_params]  # monitor
+    params += [True, *agency_params, *staff_params, TaskStatus.AWAITING_APPROVAL, Role.LEADER]
+    params += [*agency_params, TaskStatus.AWAITING_APPROVAL]  # lead agency's mailbox
+    params += [True, Role.COORDINATOR, TaskStatus.SUBMITTED, settings.REMINDER_ESCALATE_AFTER_DAYS]
+    params += [True, *monitor_params]  # monitors
+    params += [USER_PREFIX, MAILBOX_PREFIX, now]
+    return sql, [str(p) if isinstance(p, str) else p for p in params]
+
+
+def _summarise(summary: SweepSummary, now: datetime.datetime) -> None:
+    """This sweep's tasks per threshold, and everyone with a reminder to mail:
+    claimed now, or claimed earlier and not sent (a failed send)."""
+    log, user = _table(ReminderLog), _table(User)
+    since = now - datetime.timedelta(days=settings.REMINDER_RETRY_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT threshold, COUNT(DISTINCT task_id), COUNT(*) FROM {log} "  # noqa: S608
+            "WHERE claimed_at = %s AND sent_at IS NULL GROUP BY threshold",
+            [now],
+        )
+        for threshold, tasks, claims in cursor.fetchall():
+            summary.tasks_by_threshold[threshold] = tasks
+            summary.claimed += claims
+        cursor.execute(
+            f"SELECT l.recipient_key, MAX(u.role) FROM {log} l "  # noqa: S608
+            f"LEFT JOIN {user} u ON u.id = l.user_id "
+            "WHERE l.sent_at IS NULL AND l.claimed_at >= %s GROUP BY l.recipient_key "
+            "ORDER BY l.recipient_key",
+            [since],
+        )
+        kinds: Counter[str] = Counter()
+        for key, role in cursor.fetchall():
+            summary.recipients.append(key)
+            kinds[MAILBOX if key.startswith(MAILBOX_PREFIX) else role or Role.OFFICER] += 1
+    summary.recipients_by_kind = dict(kinds)
+
+
+def reminders_claim(*, as_of: datetime.date) -> SweepSummary:
+    """Claim today's reminders and list the recipients to mail (no mail yet)."""
+    summary = SweepSummary(as_of=as_of)
+    now = timezone.now()
+    plan = reminders_plan(as_of=as_of)
+    with transaction.atomic():
+        # Sweeps claim one after another: two INSERTs of the same rows in a
+        # different order could deadlock. The unique constraint, not this
+        # lock, is what makes each reminder once.
+        advisory_xact_lock("reminders.sweep")
+        if plan:
+            sql, params = _claim_sql(plan, now)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+        _summarise(summary, now)
+    return summary
+
+
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _enqueue(key: str, as_of: datetime.date):
+    # A named function, not a partial: Django logs a failed robust on_commit
+    # callback by its __qualname__.
+    def enqueue_reminder_digest() -> None:
+        from ..tasks import send_reminder_digest
+
+        send_reminder_digest.delay(key, as_of.isoformat())
+
+    return enqueue_reminder_digest
+
+
+def reminders_sweep(*, as_of: datetime.date, synchronous: bool = False) -> SweepSummary:
+    """The daily sweep: claim, then one digest per recipient.
+
+    By default each digest is a Celery task enqueued after commit (a failure
+    retries that recipient alone); ``synchronous`` sends them here, one by
+    one, for the ``send_reminders`` command.
+    """
+    with transaction.atomic():
+        summary = reminders_claim(as_of=as_of)
+        if not synchronous:
+            for key in summary.recipients:
+                transaction.on_commit(_enqueue(key, as_of), robust=True)
+    if synchronous:
+        for key in summary.recipients:
+            try:
+                sent = reminder_digest_send(recipient_key=key, as_of=as_of)
+            except SEND_ERRORS:
+                logger.exception("reminder digest to %s failed", key)
+                summary.failed += 1
+            else:
+                summary.sent += int(sent)
+    logger.info("reminder sweep %s", summary.as_dict())
+    return summary
+
+
+def threshold_label(threshold: int) -> str:
+    if threshold < 0:
+        return _("%(days)s ngày trước hạn") % {"days": -threshold}
+    if threshold == 0:
+        return _("đúng ngày đến hạn")
+    return _("quá hạn %(days)s ngày") % {"days": threshold}
