@@ -126,6 +126,15 @@ def _claim_sql(plan: list[PlannedDay], now: datetime.datetime) -> tuple[str, lis
     agency_in, agency_params = _in(AGENCY_STATUSES)
     monitor_in, monitor_params = _in([Role.MONITOR, Role.COORDINATOR])
     reachable = "u.is_active = %s AND u.email <> ''"
+    # What this sweep inserted, tallied by PostgreSQL itself (a data-modifying
+    # CTE); SQLite has none and returns the rows (small deployments).
+    pg = connection.vendor == "postgresql"
+    claim = ",\n    claimed AS (" if pg else ""
+    tally = (
+        ")\n    SELECT threshold, COUNT(DISTINCT task_id), COUNT(*) FROM claimed GROUP BY threshold"
+        if pg
+        else ""
+    )
     # Only quoted table names and placeholders are interpolated; values are parameters.
     sql = f"""
     WITH plan (due, threshold, overdue) AS (VALUES {days}),
@@ -174,7 +183,7 @@ def _claim_sql(plan: list[PlannedDay], now: datetime.datetime) -> tuple[str, lis
         FROM candidate c JOIN {agency} a ON a.id = c.monitoring_agency_id
         LEFT JOIN monitor m ON m.agency_id = a.id
         WHERE c.overdue >= 1 AND a.official_email <> '' AND m.agency_id IS NULL
-    )
+    ){claim}
     INSERT INTO {log} (task_id, due_date, threshold, recipient_key, user_id, email, claimed_at)
     SELECT task_id, due, threshold,
            CASE WHEN mailbox IS NULL THEN %s || CAST(user_id AS VARCHAR(20))
@@ -182,6 +191,7 @@ def _claim_sql(plan: list[PlannedDay], now: datetime.datetime) -> tuple[str, lis
            user_id, email, %s
     FROM recipient WHERE 1 = 1
     ON CONFLICT DO NOTHING
+    RETURNING task_id, threshold{tally}
     """  # noqa: S608
     params += [*open_params, plan[-1].due_date, plan[0].due_date]
     params += [Role.LEADER, True, *staff_params]  # staff
@@ -194,20 +204,25 @@ def _claim_sql(plan: list[PlannedDay], now: datetime.datetime) -> tuple[str, lis
     return sql, [str(p) if isinstance(p, str) else p for p in params]
 
 
+def _tally(summary: SweepSummary, returned: list[tuple]) -> None:
+    """Tasks per threshold and reminders claimed, from the claim's answer."""
+    if connection.vendor == "postgresql":  # (threshold, tasks, claims) rows
+        summary.tasks_by_threshold = {t: tasks for t, tasks, _claims in sorted(returned)}
+        summary.claimed = sum(claims for _t, _tasks, claims in returned)
+        return
+    tasks: dict[int, set[int]] = {}
+    for task_id, threshold in returned:  # (task, threshold) per claim
+        tasks.setdefault(threshold, set()).add(task_id)
+    summary.tasks_by_threshold = {t: len(ids) for t, ids in sorted(tasks.items())}
+    summary.claimed = len(returned)
+
+
 def _summarise(summary: SweepSummary, now: datetime.datetime) -> None:
-    """This sweep's tasks per threshold, and everyone with a reminder to mail:
-    claimed now, or claimed earlier and not sent (a failed send)."""
+    """Everyone with a reminder to mail: claimed now, or claimed earlier and
+    not sent (a failed send, a worker lost)."""
     log, user = _table(ReminderLog), _table(User)
     since = now - datetime.timedelta(days=settings.REMINDER_RETRY_DAYS)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT threshold, COUNT(DISTINCT task_id), COUNT(*) FROM {log} "  # noqa: S608
-            "WHERE claimed_at = %s AND sent_at IS NULL GROUP BY threshold",
-            [now],
-        )
-        for threshold, tasks, claims in cursor.fetchall():
-            summary.tasks_by_threshold[threshold] = tasks
-            summary.claimed += claims
         cursor.execute(
             f"SELECT l.recipient_key, MAX(u.role) FROM {log} l "  # noqa: S608
             f"LEFT JOIN {user} u ON u.id = l.user_id "
@@ -236,6 +251,7 @@ def reminders_claim(*, as_of: datetime.date) -> SweepSummary:
             sql, params = _claim_sql(plan, now)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
+                _tally(summary, cursor.fetchall())
         _summarise(summary, now)
     return summary
 
