@@ -8,7 +8,7 @@ from agencies.admin import AgencySuccessionAdmin
 from agencies.models import AgencySuccession
 from reform_tracker.imports.admin import WorkbookImportMixin
 
-from .models import Finding, Inspection, RemediationReport, RemediationTask
+from .models import Finding, Inspection, RemediationReport, RemediationTask, ReportingObligation
 from .resources import FindingResource, RemediationTaskResource
 from .services import tasks_transfer_to_successor
 
@@ -93,3 +93,12 @@ class AgencySuccessionWithTasksAdmin(AgencySuccessionAdmin):
             for succession in queryset.select_related("predecessor", "successor")
         )
         self.message_user(request, _("Đã chuyển %(count)s nhiệm vụ.") % {"count": moved})
+
+
+@admin.register(ReportingObligation)
+class ReportingObligationAdmin(admin.ModelAdmin):
+    list_display = ["title", "directive", "frequency", "starts_on", "ends_on", "is_active"]
+    list_filter = ["frequency", "is_active"]
+    search_fields = ["title", "directive__symbol"]
+    autocomplete_fields = ["directive", "agencies"]
+    list_select_related = ["directive"]

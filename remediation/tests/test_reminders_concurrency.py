@@ -1,5 +1,6 @@
 """Two sweeps at once (two beats, two workers) on PostgreSQL send each
-reminder once and each recipient one digest."""
+reminder once and each recipient one digest; two report-cycle runs create
+each task once."""
 
 import collections
 import threading
@@ -10,10 +11,17 @@ from django.core import mail
 from django.db import connections, transaction
 
 from agencies.tests.factories import AgencyFactory, UserFactory
-from remediation.models import ReminderLog
+from directives.tests.factories import DirectiveFactory
+from remediation.models import (
+    RemediationTask,
+    ReminderLog,
+    ReportingCycleTask,
+    ReportingObligation,
+)
 from remediation.services import reminders
 from remediation.services.reminder_digests import reminder_digest_send
 from remediation.services.reminders import reminders_sweep
+from remediation.services.report_cycles import report_cycles_create
 from remediation.tests.reminder_helpers import DUE, at, day, make_scene, task_ids_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -107,3 +115,19 @@ def test_it_sends_one_digest_when_two_workers_take_the_same_recipient(busy):
 
     assert sorted(sent) == [False, True]
     assert len(mail.outbox) == 1
+
+
+def test_it_creates_report_tasks_once_when_two_beats_run_at_once():
+    with transaction.atomic():
+        report = ReportingObligation.objects.create(
+            directive=DirectiveFactory(), starts_on=day("01/01/2019")
+        )
+        report.agencies.set([AgencyFactory() for _n in range(20)])
+
+    created = at_once(
+        lambda: report_cycles_create(as_of=day("01/03/2019")),
+        lambda: report_cycles_create(as_of=day("01/03/2019")),
+    )
+
+    assert sorted(created) == [0, 20]
+    assert RemediationTask.objects.count() == ReportingCycleTask.objects.count() == 20
