@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from remediation.demo import load_demo_scenario
+from remediation.demo_reports import load_demo_reporting
 
 LABELS = {
     "agencies": "cơ quan",
@@ -12,6 +13,7 @@ LABELS = {
     "findings": "tồn tại, hạn chế",
     "tasks": "nhiệm vụ khắc phục",
     "users": "người dùng mẫu (mật khẩu demo12345)",
+    "reporting_obligations": "chế độ báo cáo định kỳ (quý, năm 2019)",
 }
 
 
@@ -32,6 +34,7 @@ class Command(BaseCommand):
                 "hoặc thêm --force."
             )
         counts = load_demo_scenario()
+        counts["reporting_obligations"] = load_demo_reporting()
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu:"))
         for key, label in LABELS.items():
             self.stdout.write(f"  {counts[key]} {label}")
