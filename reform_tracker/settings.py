@@ -26,7 +26,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 def env_time(name: str, default: str) -> tuple[int, int]:
     """An "HH:MM" clock time; a bad value stops start-up with the variable named."""
-    value = os.environ.get(name, default).strip()
+    value = (os.environ.get(name) or default).strip()
     try:
         hour, minute = (int(part) for part in value.split(":"))
         if not (0 <= hour < 24 and 0 <= minute < 60):
