@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,10 @@ def user_key(user_id: int) -> str:
 
 def mailbox_key(address: str) -> str:
     return f"{MAILBOX_PREFIX}{address.lower()}"
+
+
+def user_id_of(key: str) -> int | None:
+    return int(key[len(USER_PREFIX) :]) if key.startswith(USER_PREFIX) else None
 
 
 class ReminderLog(models.Model):
@@ -41,20 +44,9 @@ class ReminderLog(models.Model):
     # starts a new series of reminders counted from the new date.
     due_date = models.DateField(_("hạn tính nhắc"))
     threshold = models.SmallIntegerField(_("mốc nhắc (ngày so với hạn)"))
-    # "u:<user id>" or "m:<mailbox address, lower case>"
+    # "u:<user id>" or "m:<mailbox address, lower case>". Kept narrow, with
+    # no user foreign key: a sweep may claim millions of rows.
     recipient_key = models.CharField(_("người nhận"), max_length=300)
-    # No database constraint or index: deleting a user must not scan the log.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người dùng"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    email = models.CharField(_("địa chỉ thư"), max_length=254)
     claimed_at = models.DateTimeField(_("nhận xử lý lúc"))
     # Also set, without a mail, when the task no longer waited on anyone.
     sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
@@ -81,3 +73,7 @@ class ReminderLog(models.Model):
     @property
     def is_mailbox(self) -> bool:
         return self.recipient_key.startswith(MAILBOX_PREFIX)
+
+    @property
+    def user_id(self) -> int | None:
+        return user_id_of(self.recipient_key)

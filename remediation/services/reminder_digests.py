@@ -24,7 +24,7 @@ from reform_tracker import emails
 from ..deadlines import DeadlineState
 from ..filters import NOT_COMPLETED
 from ..models import Notification, NotificationKind, ReminderLog, TaskStatus
-from ..models.reminders import USER_PREFIX
+from ..models.reminders import MAILBOX_PREFIX, user_id_of
 from .locks import advisory_xact_lock
 
 UPDATE_CHUNK = 5000  # ids per UPDATE: SQLite takes at most 32,766 parameters
@@ -37,17 +37,20 @@ class Recipient:
     user: User | None = None
 
 
-def _recipient(key: str, address: str) -> Recipient | None:
-    """Who a key names now: an active user with an address, or a mailbox."""
-    if key.startswith(USER_PREFIX):
-        user = (
-            User.objects.filter(pk=int(key[len(USER_PREFIX) :]), is_active=True)
-            .exclude(email="")
-            .first()
-        )
+def _recipient(key: str) -> Recipient | None:
+    """Who a key names now: an active user with an address, or the mailbox of
+    one or more agencies (as they spell it)."""
+    user_id = user_id_of(key)
+    if user_id is not None:
+        user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
         return Recipient(user.email, user.display_name, user) if user else None
-    names = Agency.objects.filter(official_email__iexact=address).values_list("name", flat=True)
-    return Recipient(address, ", ".join(sorted(names)) or address)
+    address = key[len(MAILBOX_PREFIX) :]
+    agencies = list(
+        Agency.objects.filter(official_email__iexact=address).values_list("name", "official_email")
+    )
+    if not agencies:  # the agency changed its mailbox since the claim
+        return Recipient(address, address)
+    return Recipient(agencies[0][1], ", ".join(sorted(name for name, _email in agencies)))
 
 
 GROUPS = [
@@ -143,7 +146,6 @@ def reminder_digest_send(*, recipient_key: str, as_of: datetime.date) -> bool:
             .select_for_update(skip_locked=True, of=("self",))
             .values_list(
                 "pk",
-                "email",
                 "task_id",
                 "task__status",
                 "task__title",
@@ -153,11 +155,11 @@ def reminder_digest_send(*, recipient_key: str, as_of: datetime.date) -> bool:
         )
         if not logs:
             return False
-        recipient = _recipient(recipient_key, logs[0][1])
+        recipient = _recipient(recipient_key)
         if recipient is None:  # account closed: its reminders expire unsent
             return False
         # A task completed since the claim is dropped; one row per task.
-        waiting = {row[2]: row[2:] for row in logs if row[3] != TaskStatus.COMPLETED}
+        waiting = {row[1]: row[1:] for row in logs if row[2] != TaskStatus.COMPLETED}
         rows = list(waiting.values())
         if rows:
             context = _digest_context(recipient, rows, as_of)

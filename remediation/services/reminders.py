@@ -21,17 +21,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Role, User
+from agencies.models import Role, User
 
-from ..models import RemediationTask, ReminderLog
+from ..models import ReminderLog
 from ..models.reminders import MAILBOX_PREFIX, USER_PREFIX
-from ..workflow import AGENCY_STATUSES, OPEN_STATUSES, TaskStatus
 from .locks import advisory_xact_lock
 from .reminder_digests import reminder_digest_send
+from .reminder_sql import CANDIDATES, candidates_sql, claim_sql, table
 
 logger = logging.getLogger(__name__)
 
 MAILBOX = "mailbox"  # recipient kind of an agency's official mailbox
+ANALYZE_AFTER = 10_000  # claims
 
 
 def reminder_thresholds() -> list[int]:
@@ -96,112 +97,19 @@ class SweepSummary:
         }
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _in(values) -> tuple[str, list]:
-    values = [str(v) for v in values]
-    return ", ".join(["%s"] * len(values)), values
-
-
-def _claim_sql(plan: list[PlannedDay], now: datetime.datetime) -> tuple[str, list]:
-    """One INSERT ... SELECT of every reminder due on the sweep day.
-
-    Who waits on a task (``workflow`` statuses):
-      - open, in progress, returned: the lead agency's officers and leader;
-      - awaiting approval: its leader;
-      - submitted, or overdue ``REMINDER_ESCALATE_AFTER_DAYS`` days or more:
-        Home Affairs coordinators;
-      - overdue: the monitoring department's monitors (and coordinators);
-      - an agency with nobody to reach in that role: its official mailbox.
-    Only a task with no reminder yet at its threshold is claimed, so a task's
-    recipients are the ones it had when its threshold came.
-    """
-    task, agency, user, log = (_table(m) for m in (RemediationTask, Agency, User, ReminderLog))
-    days = ", ".join(["(%s, %s, %s)"] * len(plan))
-    params: list = [v for d in plan for v in (d.due_date, d.threshold, d.overdue_days)]
-    open_in, open_params = _in(OPEN_STATUSES)
-    staff_in, staff_params = _in([Role.OFFICER, Role.LEADER])
-    agency_in, agency_params = _in(AGENCY_STATUSES)
-    monitor_in, monitor_params = _in([Role.MONITOR, Role.COORDINATOR])
-    reachable = "u.is_active = %s AND u.email <> ''"
-    # What this sweep inserted, tallied by PostgreSQL itself (a data-modifying
-    # CTE); SQLite has none and returns the rows (small deployments).
+def _claim(summary: SweepSummary, plan: list[PlannedDay], now: datetime.datetime) -> None:
     pg = connection.vendor == "postgresql"
-    claim = ",\n    claimed AS (" if pg else ""
-    tally = (
-        ")\n    SELECT threshold, COUNT(DISTINCT task_id), COUNT(*) FROM claimed GROUP BY threshold"
-        if pg
-        else ""
-    )
-    # Only quoted table names and placeholders are interpolated; values are parameters.
-    sql = f"""
-    WITH plan (due, threshold, overdue) AS (VALUES {days}),
-    candidate AS (
-        SELECT t.id, t.status, t.lead_agency_id, t.monitoring_agency_id,
-               p.due, p.threshold, p.overdue
-        FROM {task} t JOIN plan p ON t.effective_due_date = p.due
-        WHERE t.status IN ({open_in})
-          AND t.effective_due_date BETWEEN %s AND %s
-          AND NOT EXISTS (
-              SELECT 1 FROM {log} l
-              WHERE l.task_id = t.id AND l.due_date = p.due AND l.threshold = p.threshold)
-    ),
-    staff AS (
-        SELECT u.agency_id,
-               MAX(CASE WHEN u.role = %s THEN 1 ELSE 0 END) AS leaders
-        FROM {user} u WHERE {reachable} AND u.role IN ({staff_in}) GROUP BY u.agency_id
-    ),
-    monitor AS (
-        SELECT DISTINCT u.agency_id FROM {user} u
-        WHERE {reachable} AND u.role IN ({monitor_in})
-    ),
-    recipient AS (
-        SELECT c.id AS task_id, c.due, c.threshold, u.id AS user_id, u.email, NULL AS mailbox
-        FROM candidate c JOIN {user} u ON u.agency_id = c.lead_agency_id
-        WHERE {reachable} AND (
-            (c.status IN ({agency_in}) AND u.role IN ({staff_in}))
-            OR (c.status = %s AND u.role = %s))
-        UNION ALL
-        SELECT c.id, c.due, c.threshold, NULL, a.official_email, a.official_email
-        FROM candidate c JOIN {agency} a ON a.id = c.lead_agency_id
-        LEFT JOIN staff s ON s.agency_id = a.id
-        WHERE a.official_email <> '' AND (
-            (c.status IN ({agency_in}) AND s.agency_id IS NULL)
-            OR (c.status = %s AND COALESCE(s.leaders, 0) = 0))
-        UNION ALL
-        SELECT c.id, c.due, c.threshold, u.id, u.email, NULL
-        FROM candidate c CROSS JOIN {user} u
-        WHERE {reachable} AND u.role = %s AND (c.status = %s OR c.overdue >= %s)
-        UNION ALL
-        SELECT c.id, c.due, c.threshold, u.id, u.email, NULL
-        FROM candidate c JOIN {user} u ON u.agency_id = c.monitoring_agency_id
-        WHERE c.overdue >= 1 AND {reachable} AND u.role IN ({monitor_in})
-        UNION ALL
-        SELECT c.id, c.due, c.threshold, NULL, a.official_email, a.official_email
-        FROM candidate c JOIN {agency} a ON a.id = c.monitoring_agency_id
-        LEFT JOIN monitor m ON m.agency_id = a.id
-        WHERE c.overdue >= 1 AND a.official_email <> '' AND m.agency_id IS NULL
-    ){claim}
-    INSERT INTO {log} (task_id, due_date, threshold, recipient_key, user_id, email, claimed_at)
-    SELECT task_id, due, threshold,
-           CASE WHEN mailbox IS NULL THEN %s || CAST(user_id AS VARCHAR(20))
-                ELSE %s || LOWER(mailbox) END,
-           user_id, email, %s
-    FROM recipient WHERE 1 = 1
-    ON CONFLICT DO NOTHING
-    RETURNING task_id, threshold{tally}
-    """  # noqa: S608
-    params += [*open_params, plan[-1].due_date, plan[0].due_date]
-    params += [Role.LEADER, True, *staff_params]  # staff
-    params += [True, *monitor_params]  # monitor
-    params += [True, *agency_params, *staff_params, TaskStatus.AWAITING_APPROVAL, Role.LEADER]
-    params += [*agency_params, TaskStatus.AWAITING_APPROVAL]  # lead agency's mailbox
-    params += [True, Role.COORDINATOR, TaskStatus.SUBMITTED, settings.REMINDER_ESCALATE_AFTER_DAYS]
-    params += [True, *monitor_params]  # monitors
-    params += [USER_PREFIX, MAILBOX_PREFIX, now]
-    return sql, [str(p) if isinstance(p, str) else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(*candidates_sql(plan))
+        if pg:  # temporary tables get no statistics from autovacuum
+            cursor.execute(f"ANALYZE {CANDIDATES}")
+        cursor.execute(*claim_sql(now))
+        _tally(summary, cursor.fetchall())
+        cursor.execute(f"DROP TABLE {CANDIDATES}")
+        if pg and summary.claimed > ANALYZE_AFTER:
+            # The digests look their rows up by recipient: plan them on
+            # today's table, not on statistics from before a large claim.
+            cursor.execute(f"ANALYZE {table(ReminderLog)}")
 
 
 def _tally(summary: SweepSummary, returned: list[tuple]) -> None:
@@ -220,15 +128,15 @@ def _tally(summary: SweepSummary, returned: list[tuple]) -> None:
 def _summarise(summary: SweepSummary, now: datetime.datetime) -> None:
     """Everyone with a reminder to mail: claimed now, or claimed earlier and
     not sent (a failed send, a worker lost)."""
-    log, user = _table(ReminderLog), _table(User)
+    log, user = table(ReminderLog), table(User)
     since = now - datetime.timedelta(days=settings.REMINDER_RETRY_DAYS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT l.recipient_key, MAX(u.role) FROM {log} l "  # noqa: S608
-            f"LEFT JOIN {user} u ON u.id = l.user_id "
+            f"LEFT JOIN {user} u ON l.recipient_key = %s || CAST(u.id AS VARCHAR(20)) "
             "WHERE l.sent_at IS NULL AND l.claimed_at >= %s GROUP BY l.recipient_key "
             "ORDER BY l.recipient_key",
-            [since],
+            [USER_PREFIX, since],
         )
         kinds: Counter[str] = Counter()
         for key, role in cursor.fetchall():
@@ -248,10 +156,7 @@ def reminders_claim(*, as_of: datetime.date) -> SweepSummary:
         # lock, is what makes each reminder once.
         advisory_xact_lock("reminders.sweep")
         if plan:
-            sql, params = _claim_sql(plan, now)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                _tally(summary, cursor.fetchall())
+            _claim(summary, plan, now)
         _summarise(summary, now)
     return summary
 

@@ -124,7 +124,7 @@ def test_it_sends_nothing_twice_when_the_sweep_runs_again(
 
 def test_it_refuses_a_second_log_of_the_same_reminder(scene):
     task = scene.task(due_date=DUE)
-    values = {"task": task, "due_date": DUE, "threshold": -7, "email": scene.officer.email,
+    values = {"task": task, "due_date": DUE, "threshold": -7,
               "recipient_key": user_key(scene.officer.pk), "claimed_at": timezone.now()}  # fmt: skip
     ReminderLog.objects.create(**values)
 
