@@ -99,7 +99,7 @@ def fill(tasks: int, agencies: int) -> dict[str, int]:
     now = "CURRENT_TIMESTAMP"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table(Agency)} (id, code, name, kind, official_email) "  # noqa: S608
+            f"INSERT INTO {table(Agency)} (id, code, name, kind, official_email) "
             f"SELECT g.n, 'CQ' || g.n, 'UBND xã Số ' || g.n, 'commune_pc', "
             f"'cq' || g.n || '@tuyenquang.example.vn' FROM {numbers(agencies)}"
         )
@@ -115,7 +115,7 @@ def fill(tasks: int, agencies: int) -> dict[str, int]:
         ]
         for first, count, agency, role in users:
             cursor.execute(
-                f"INSERT INTO {table(User)} ({user_columns}) "  # noqa: S608
+                f"INSERT INTO {table(User)} ({user_columns}) "
                 f"SELECT {first} + g.n, '!', %s, 'u' || ({first} + g.n), 'An', 'Nguyễn Văn', "
                 f"'u' || ({first} + g.n) || '@example.vn', %s, %s, {now}, {agency}, %s "
                 f"FROM {numbers(count)}",
@@ -129,7 +129,7 @@ def fill(tasks: int, agencies: int) -> dict[str, int]:
         due = plus_days(SWEEP_DAY, f"(g.n * 7919) % {SPREAD_DAYS} - {DAYS_BEFORE}")
         extended = plus_days(SWEEP_DAY, f"(g.n * 7919) % {SPREAD_DAYS} - {DAYS_BEFORE} + 10")
         cursor.execute(
-            f"INSERT INTO {table(RemediationTask)} (id, directive_id, directive_item, title, "  # noqa: S608
+            f"INSERT INTO {table(RemediationTask)} (id, directive_id, directive_item, title, "
             "lead_agency_id, monitoring_agency_id, due_date, extended_due_date, status, "
             "created_at, updated_at) "
             f"SELECT g.n, {directive.pk}, '', 'Nhiệm vụ khắc phục số ' || g.n, "
@@ -140,7 +140,7 @@ def fill(tasks: int, agencies: int) -> dict[str, int]:
         if connection.vendor == "postgresql":
             for model in (Agency, User, RemediationTask):
                 cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), "  # noqa: S608
+                    f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), "
                     f"(SELECT MAX(id) FROM {table(model)}))"
                 )
             cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a load
