@@ -24,7 +24,11 @@ from remediation.services.reminders import reminders_sweep
 from remediation.services.report_cycles import report_cycles_create
 from remediation.tests.reminder_helpers import DUE, at, day, make_scene, task_ids_in
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    # serialized_rollback: the flush after the test would drop migrated rows.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ON = day("01/12/2019")
 AGENCIES = 30
