@@ -66,13 +66,25 @@ def _group_of(due: datetime.date, as_of: datetime.date) -> str:
     return "due_today" if due == as_of else DeadlineState.IN_TIME
 
 
-def _days_text(due: datetime.date, as_of: datetime.date) -> str:
-    days = (as_of - due).days
-    if days > 0:
-        return _("quá hạn %(days)s ngày") % {"days": days}
-    if days == 0:
-        return _("hạn hôm nay")
-    return _("còn %(days)s ngày") % {"days": -days}
+class RowText:
+    """The words of a digest row, translated once per digest: a digest may
+    list hundreds of rows, and Django templates are slow per variable."""
+
+    def __init__(self) -> None:
+        self.overdue = str(_("quá hạn %(days)s ngày"))
+        self.today = str(_("hạn hôm nay"))
+        self.left = str(_("còn %(days)s ngày"))
+        self.statuses = {value: str(label) for value, label in TaskStatus.choices}
+        # reverse() once, then the id put in: hundreds of rows per digest.
+        sentinel = "2147483647"
+        url = emails.absolute_url(reverse("task_detail", args=[int(sentinel)]))
+        self.task_url = url.replace("%", "%%").replace(sentinel, "%s")
+
+    def days(self, due: datetime.date, as_of: datetime.date) -> str:
+        days = (as_of - due).days
+        if days > 0:
+            return self.overdue % {"days": days}
+        return self.today if days == 0 else self.left % {"days": -days}
 
 
 def _digest_context(recipient: Recipient, rows: list[tuple], as_of: datetime.date) -> dict:
@@ -83,7 +95,7 @@ def _digest_context(recipient: Recipient, rows: list[tuple], as_of: datetime.dat
     by_group: dict[str, list[tuple]] = {key: [] for key, _label, _filter in GROUPS}
     for row in sorted(rows, key=lambda r: (r[3], r[2], r[0])):
         by_group[_group_of(row[3], as_of)].append(row)
-    statuses = dict(TaskStatus.choices)
+    text = RowText()
     groups = []
     for key, label, deadline_filter in GROUPS:
         tasks = by_group[key]
@@ -92,11 +104,11 @@ def _digest_context(recipient: Recipient, rows: list[tuple], as_of: datetime.dat
         listed = [
             {
                 "title": title,
-                "url": emails.absolute_url(reverse("task_detail", args=[task_id])),
+                "url": text.task_url % task_id,
                 "agency": agency,
-                "due": due,
-                "status": statuses.get(status, status),
-                "days": _days_text(due, as_of),
+                "due": f"{due:%d/%m/%Y}",
+                "status": text.statuses.get(status, status),
+                "days": text.days(due, as_of),
             }
             for task_id, status, title, due, agency in tasks[:limit]
         ]
