@@ -85,7 +85,7 @@ def numbers(count: int) -> str:
 
 def plus_days(day: datetime.date, days_sql: str) -> str:
     if connection.vendor == "postgresql":
-        return f"(DATE '{day.isoformat()}' + ({days_sql}))"
+        return f"(DATE '{day.isoformat()}' + CAST(({days_sql}) AS INTEGER))"
     return f"date('{day.isoformat()}', ({days_sql}) || ' days')"
 
 
@@ -126,8 +126,10 @@ def fill(tasks: int, agencies: int) -> dict[str, int]:
             issuer_code="UBND", issuer_name="UBND tỉnh", issue_date=datetime.date(2019, 6, 18),
             title="Kết luận Hội nghị sơ kết CCHC",
         )  # fmt: skip
-        due = plus_days(SWEEP_DAY, f"(g.n * 7919) % {SPREAD_DAYS} - {DAYS_BEFORE}")
-        extended = plus_days(SWEEP_DAY, f"(g.n * 7919) % {SPREAD_DAYS} - {DAYS_BEFORE} + 10")
+        due = plus_days(SWEEP_DAY, f"(CAST(g.n AS BIGINT) * 7919) % {SPREAD_DAYS} - {DAYS_BEFORE}")
+        extended = plus_days(
+            SWEEP_DAY, f"(CAST(g.n AS BIGINT) * 7919) % {SPREAD_DAYS} - {DAYS_BEFORE} + 10"
+        )
         cursor.execute(
             f"INSERT INTO {table(RemediationTask)} (id, directive_id, directive_item, title, "
             "lead_agency_id, monitoring_agency_id, due_date, extended_due_date, status, "

@@ -33,11 +33,15 @@ class ReminderLog(models.Model):
     and the next sweep.
     """
 
+    # Deleting a task deletes its log through the ORM (CASCADE), but there is
+    # no database constraint: checking one locks the task row for every
+    # claimed reminder, which took 40 % of a first sweep over 1M tasks.
     task = models.ForeignKey(
         RemediationTask,
         verbose_name=_("nhiệm vụ"),
         on_delete=models.CASCADE,
         related_name="reminder_logs",
+        db_constraint=False,
         db_index=False,  # the unique index leads with the task
     )
     # A threshold is a number of days from a due date: a granted extension

@@ -67,10 +67,13 @@ def candidates_sql(plan: list[PlannedDay]) -> tuple[str, list]:
     return sql, [*params, *open_params, plan[-1].due_date, plan[0].due_date]
 
 
-def claim_sql(now: datetime.datetime) -> tuple[str, list]:
-    """The INSERT; it answers (threshold, tasks, claims) rows on PostgreSQL,
-    tallied by a data-modifying CTE, and (task, threshold) per claim on
-    SQLite, which has none."""
+def claim_sql(now: datetime.datetime, *, skip_claimed: bool) -> tuple[str, list]:
+    """The INSERT, with ON CONFLICT DO NOTHING when ``skip_claimed``.
+
+    It answers, on PostgreSQL, tallies made by a data-modifying CTE:
+    ("r", recipient, NULL, reminders) and ("t", NULL, threshold, tasks) rows;
+    on SQLite, which has no such CTE, (task, threshold, recipient) per claim.
+    """
     agency, user, log = table(Agency), table(User), table(ReminderLog)
     staff_in, staff_params = _in([Role.OFFICER, Role.LEADER])
     agency_in, agency_params = _in(AGENCY_STATUSES)
@@ -78,8 +81,15 @@ def claim_sql(now: datetime.datetime) -> tuple[str, list]:
     reachable = "u.is_active = %s AND u.email <> ''"
     pg = connection.vendor == "postgresql"
     claimed = ",\n    claimed AS (" if pg else ""
-    tally = ")\n    SELECT threshold, COUNT(DISTINCT task_id), COUNT(*) FROM claimed" if pg else ""
-    tally += " GROUP BY threshold" if pg else ""
+    tally = (
+        """)
+    SELECT 'r', recipient_key, NULL, COUNT(*) FROM claimed GROUP BY recipient_key
+    UNION ALL
+    SELECT 't', NULL, threshold, COUNT(DISTINCT task_id) FROM claimed GROUP BY threshold"""
+        if pg
+        else ""
+    )
+    conflict = "ON CONFLICT DO NOTHING" if skip_claimed else ""
     sql = f"""
     WITH staff AS (
         SELECT u.agency_id, MAX(CASE WHEN u.role = %s THEN 1 ELSE 0 END) AS leaders
@@ -109,7 +119,8 @@ def claim_sql(now: datetime.datetime) -> tuple[str, list]:
         UNION ALL
         SELECT c.id, c.due, c.threshold, %s || CAST(u.id AS VARCHAR(20))
         FROM {CANDIDATES} c JOIN {user} u ON u.agency_id = c.monitoring_agency_id
-        WHERE c.overdue >= 1 AND {reachable} AND u.role IN ({monitor_in})
+        WHERE c.overdue >= 1 AND {reachable} AND (u.role = %s OR (u.role = %s
+            AND NOT (c.status = %s OR c.overdue >= %s)))
         UNION ALL
         SELECT c.id, c.due, c.threshold, %s || LOWER(a.official_email)
         FROM {CANDIDATES} c JOIN {agency} a ON a.id = c.monitoring_agency_id
@@ -118,8 +129,8 @@ def claim_sql(now: datetime.datetime) -> tuple[str, list]:
     ){claimed}
     INSERT INTO {log} (task_id, due_date, threshold, recipient_key, claimed_at)
     SELECT task_id, due, threshold, recipient, %s FROM recipient WHERE 1 = 1
-    ON CONFLICT DO NOTHING
-    RETURNING task_id, threshold{tally}
+    {conflict}
+    RETURNING task_id, threshold, recipient_key{tally}
     """  # noqa: S608
     params: list = [Role.LEADER, True, *staff_params]  # staff
     params += [True, *monitor_params]  # monitor
@@ -128,6 +139,7 @@ def claim_sql(now: datetime.datetime) -> tuple[str, list]:
     params += [MAILBOX_PREFIX, *agency_params, TaskStatus.AWAITING_APPROVAL]  # its mailbox
     params += [USER_PREFIX, True, Role.COORDINATOR, TaskStatus.SUBMITTED]  # coordinators
     params += [settings.REMINDER_ESCALATE_AFTER_DAYS]
-    params += [USER_PREFIX, True, *monitor_params]  # monitors
+    params += [USER_PREFIX, True, Role.MONITOR, Role.COORDINATOR]  # monitors, not twice
+    params += [TaskStatus.SUBMITTED, settings.REMINDER_ESCALATE_AFTER_DAYS]
     params += [MAILBOX_PREFIX, now]  # the monitoring department's mailbox; the claim
     return sql, [str(p) if isinstance(p, str) else p for p in params]

@@ -17,14 +17,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Role, User
 
 from ..models import ReminderLog
-from ..models.reminders import MAILBOX_PREFIX, USER_PREFIX
+from ..models.reminders import user_id_of
 from .locks import advisory_xact_lock
 from .reminder_digests import reminder_digest_send
 from .reminder_sql import CANDIDATES, candidates_sql, claim_sql, table
@@ -97,56 +97,75 @@ class SweepSummary:
         }
 
 
-def _claim(summary: SweepSummary, plan: list[PlannedDay], now: datetime.datetime) -> None:
+def _pending(since: datetime.datetime) -> set[str]:
+    """Recipients of reminders claimed earlier and never sent (a failed mail,
+    a lost worker): read before today's claim, while the index is small."""
+    log = table(ReminderLog)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT recipient_key FROM {log} "  # noqa: S608
+            "WHERE sent_at IS NULL AND claimed_at >= %s",
+            [since],
+        )
+        return {key for (key,) in cursor.fetchall()}
+
+
+def _claim(summary: SweepSummary, plan: list[PlannedDay], now: datetime.datetime) -> set[str]:
+    """Insert today's reminders; the recipients claimed."""
     pg = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         cursor.execute(*candidates_sql(plan))
         if pg:  # temporary tables get no statistics from autovacuum
             cursor.execute(f"ANALYZE {CANDIDATES}")
-        cursor.execute(*claim_sql(now))
-        _tally(summary, cursor.fetchall())
+        try:
+            # A plain INSERT is the fast path: these tasks have no reminder at
+            # today's threshold, and the branches reach each recipient once.
+            with transaction.atomic():
+                cursor.execute(*claim_sql(now, skip_claimed=False))
+                returned = cursor.fetchall()  # SQLite returns rows as it inserts
+        except IntegrityError:
+            # Claimed meanwhile (outside the sweep lock) or reached twice:
+            # the unique constraint has the last word, those rows are skipped.
+            cursor.execute(*claim_sql(now, skip_claimed=True))
+            returned = cursor.fetchall()
+        recipients = _tally(summary, returned)
         cursor.execute(f"DROP TABLE {CANDIDATES}")
         if pg and summary.claimed > ANALYZE_AFTER:
             # The digests look their rows up by recipient: plan them on
             # today's table, not on statistics from before a large claim.
             cursor.execute(f"ANALYZE {table(ReminderLog)}")
+    return recipients
 
 
-def _tally(summary: SweepSummary, returned: list[tuple]) -> None:
-    """Tasks per threshold and reminders claimed, from the claim's answer."""
-    if connection.vendor == "postgresql":  # (threshold, tasks, claims) rows
-        summary.tasks_by_threshold = {t: tasks for t, tasks, _claims in sorted(returned)}
-        summary.claimed = sum(claims for _t, _tasks, claims in returned)
-        return
-    tasks: dict[int, set[int]] = {}
-    for task_id, threshold in returned:  # (task, threshold) per claim
-        tasks.setdefault(threshold, set()).add(task_id)
-    summary.tasks_by_threshold = {t: len(ids) for t, ids in sorted(tasks.items())}
-    summary.claimed = len(returned)
+def _tally(summary: SweepSummary, returned: list[tuple]) -> set[str]:
+    """Reminders and tasks per threshold, and the recipients, of the claim."""
+    if connection.vendor == "postgresql":  # tallied by PostgreSQL (claim_sql)
+        recipients = {key for kind, key, _t, _n in returned if kind == "r"}
+        by_threshold = {t: n for kind, _key, t, n in returned if kind == "t"}
+        summary.claimed = sum(n for kind, _key, _t, n in returned if kind == "r")
+    else:  # (task, threshold, recipient) per claim
+        tasks: dict[int, set[int]] = {}
+        for task_id, threshold, _key in returned:
+            tasks.setdefault(threshold, set()).add(task_id)
+        recipients = {key for _task, _threshold, key in returned}
+        by_threshold = {t: len(ids) for t, ids in tasks.items()}
+        summary.claimed = len(returned)
+    summary.tasks_by_threshold = dict(sorted(by_threshold.items()))
+    return recipients
 
 
-def _summarise(summary: SweepSummary, now: datetime.datetime) -> None:
-    """Everyone with a reminder to mail: claimed now, or claimed earlier and
-    not sent (a failed send, a worker lost)."""
-    log, user = table(ReminderLog), table(User)
-    since = now - datetime.timedelta(days=settings.REMINDER_RETRY_DAYS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT l.recipient_key, MAX(u.role) FROM {log} l "  # noqa: S608
-            f"LEFT JOIN {user} u ON l.recipient_key = %s || CAST(u.id AS VARCHAR(20)) "
-            "WHERE l.sent_at IS NULL AND l.claimed_at >= %s GROUP BY l.recipient_key "
-            "ORDER BY l.recipient_key",
-            [USER_PREFIX, since],
-        )
-        kinds: Counter[str] = Counter()
-        for key, role in cursor.fetchall():
-            summary.recipients.append(key)
-            kinds[MAILBOX if key.startswith(MAILBOX_PREFIX) else role or Role.OFFICER] += 1
-    summary.recipients_by_kind = dict(kinds)
+def _recipient_kinds(keys: list[str]) -> dict[str, int]:
+    roles = dict(User.objects.values_list("pk", "role"))
+    kinds: Counter[str] = Counter()
+    for key in keys:
+        user_id = user_id_of(key)
+        kinds[MAILBOX if user_id is None else roles.get(user_id, Role.OFFICER)] += 1
+    return dict(kinds)
 
 
 def reminders_claim(*, as_of: datetime.date) -> SweepSummary:
-    """Claim today's reminders and list the recipients to mail (no mail yet)."""
+    """Claim today's reminders and list the recipients to mail (no mail yet):
+    everyone claimed now, and everyone with an earlier reminder unsent."""
     summary = SweepSummary(as_of=as_of)
     now = timezone.now()
     plan = reminders_plan(as_of=as_of)
@@ -155,9 +174,11 @@ def reminders_claim(*, as_of: datetime.date) -> SweepSummary:
         # different order could deadlock. The unique constraint, not this
         # lock, is what makes each reminder once.
         advisory_xact_lock("reminders.sweep")
+        recipients = _pending(now - datetime.timedelta(days=settings.REMINDER_RETRY_DAYS))
         if plan:
-            _claim(summary, plan, now)
-        _summarise(summary, now)
+            recipients |= _claim(summary, plan, now)
+        summary.recipients = sorted(recipients)
+        summary.recipients_by_kind = _recipient_kinds(summary.recipients)
     return summary
 
 

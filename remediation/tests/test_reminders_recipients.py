@@ -236,3 +236,16 @@ def test_it_drops_a_task_completed_before_its_digest_went_out(
     [digest] = mails_to(scene.officer.email)
     assert task_ids_in(digest) == [waiting.pk]
     assert not ReminderLog.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_it_reminds_a_mailbox_once_when_its_agency_leads_and_monitors_the_task(
+    scene, django_capture_on_commit_callbacks
+):
+    commune = AgencyFactory(official_email="xa@tuyenquang.example.vn")
+    task = scene.task(lead_agency=commune, monitoring_agency=commune, due_date=DUE)
+
+    summary = sweep(OVERDUE_1, django_capture_on_commit_callbacks)
+
+    assert summary.claimed == 1
+    assert recipients(task) == {mailbox_key("xa@tuyenquang.example.vn")}
+    assert len(mail.outbox) == 1
