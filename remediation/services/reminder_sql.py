@@ -85,7 +85,8 @@ def claim_sql(now: datetime.datetime, *, skip_claimed: bool) -> tuple[str, list]
         """)
     SELECT 'r', recipient_key, NULL, COUNT(*) FROM claimed GROUP BY recipient_key
     UNION ALL
-    SELECT 't', NULL, threshold, COUNT(DISTINCT task_id) FROM claimed GROUP BY threshold"""
+    SELECT 't', NULL, threshold, COUNT(*)
+    FROM (SELECT DISTINCT threshold, task_id FROM claimed) AS tasks GROUP BY threshold"""
         if pg
         else ""
     )

@@ -114,6 +114,8 @@ def _claim(summary: SweepSummary, plan: list[PlannedDay], now: datetime.datetime
     """Insert today's reminders; the recipients claimed."""
     pg = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if pg:  # the claim's tallies hash a row per reminder: in memory, not on disk
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(*candidates_sql(plan))
         if pg:  # temporary tables get no statistics from autovacuum
             cursor.execute(f"ANALYZE {CANDIDATES}")
