@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format bench messages
+.PHONY: help venv run test lint format bench bench-reminders messages
 
 help:
 	@echo "make run       start the site on http://127.0.0.1:8000/ with a Celery worker and beat"
@@ -17,6 +17,7 @@ help:
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  makemessages, merge import-export's vi strings, compilemessages (needs gettext)"
 	@echo "make bench     import benchmark"
+	@echo "make bench-reminders  reminder sweep benchmark (1,000,000 tasks)"
 
 venv: $(STAMP)
 
@@ -51,6 +52,9 @@ BENCH_ARGS ?=
 
 bench: venv
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/import_findings.py $(BENCH_ARGS)
+
+bench-reminders: venv
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/reminders.py $(BENCH_ARGS)
 
 # Needs gettext (apt-get install gettext). makemessages drops msgids that are
 # not in our sources, so django-import-export's Vietnamese strings are kept in

@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rt_bench7 \
         .venv/bin/python bench/reminders.py [--tasks 1000000] [--agencies 12000]
 
-On a scratch database (``bench_<name>``, dropped at the end) it fills, with
+On a scratch database (``bench_reminders_<name>``, dropped at the end) it fills, with
 set-based SQL, N open tasks over the agencies (three in four with an officer
 and a leader, the rest reachable only at their official mailbox; three Home
 Affairs coordinators; six monitoring departments), due dates spread over the
@@ -189,7 +189,8 @@ def main() -> None:
     celery_app.conf.update(task_always_eager=False, broker_url=args.broker)
     old_name = connection.settings_dict["NAME"]
     # Not the test suite's database: CI may be running it at the same time.
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{old_name.rsplit('/', 1)[-1]}"
+    scratch = f"bench_reminders_{old_name.rsplit('/', 1)[-1]}"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = scratch
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")

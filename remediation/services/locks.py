@@ -13,5 +13,5 @@ def advisory_xact_lock(name: str, *, wait: bool = True) -> bool:
         return True
     function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(hashtext(%s))", [name])
+        cursor.execute(f"SELECT {function}(hashtextextended(%s, 0))", [name])
         return wait or bool(cursor.fetchone()[0])

@@ -1,9 +1,10 @@
 """One reminder digest: every unsent reminder of one recipient, in one mail.
 
-The recipient's unsent log rows are locked (SKIP LOCKED: a second worker or
-a retry running at the same time finds nothing to send), the mail goes out,
-then the rows are marked sent in the same transaction. A failed send rolls
-back, leaving them unsent for the Celery retry and the next sweep.
+One digest of a recipient at a time (an advisory lock on PostgreSQL; SQLite
+transactions take the write lock first): a second worker or a retry running
+meanwhile leaves at once. The mail goes out, then the rows are marked sent
+in the same transaction; a failed send rolls back, leaving them unsent for
+the Celery retry and the next sweep.
 """
 
 from __future__ import annotations
@@ -147,16 +148,14 @@ def reminder_digest_send(*, recipient_key: str, as_of: datetime.date) -> bool:
     now = timezone.now()
     since = now - datetime.timedelta(days=settings.REMINDER_RETRY_DAYS)
     with transaction.atomic():
-        # One digest of a recipient at a time: a duplicate task (a retry, the
-        # next sweep) running meanwhile leaves, rather than mail a part.
+        # A duplicate task (a retry, the next sweep) running meanwhile leaves
+        # rather than mail a part; only digests write sent_at.
         if not advisory_xact_lock(f"reminders.digest:{recipient_key}", wait=False):
             return False
         logs = list(
             ReminderLog.objects.filter(
                 recipient_key=recipient_key, sent_at__isnull=True, claimed_at__gte=since
-            )
-            .select_for_update(skip_locked=True, of=("self",))
-            .values_list(
+            ).values_list(
                 "pk",
                 "task_id",
                 "task__status",
