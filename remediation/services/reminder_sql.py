@@ -67,13 +67,23 @@ def candidates_sql(plan: list[PlannedDay]) -> tuple[str, list]:
     return sql, [*params, *open_params, plan[-1].due_date, plan[0].due_date]
 
 
-def claim_sql(now: datetime.datetime, *, skip_claimed: bool) -> tuple[str, list]:
-    """The INSERT, with ON CONFLICT DO NOTHING when ``skip_claimed``.
+def tasks_claimed_sql() -> tuple[str, list]:
+    """The candidates that got a reminder, per threshold."""
+    log = table(ReminderLog)
+    sql = f"""
+    SELECT c.threshold, COUNT(*) FROM {CANDIDATES} c
+    WHERE EXISTS (
+        SELECT 1 FROM {log} l
+        WHERE l.task_id = c.id AND l.due_date = c.due AND l.threshold = c.threshold)
+    GROUP BY c.threshold
+    """  # noqa: S608
+    return sql, []
 
-    It answers, on PostgreSQL, tallies made by a data-modifying CTE:
-    ("r", recipient, NULL, reminders) and ("t", NULL, threshold, tasks) rows;
-    on SQLite, which has no such CTE, (task, threshold, recipient) per claim.
-    """
+
+def claim_sql(now: datetime.datetime, *, skip_claimed: bool) -> tuple[str, list]:
+    """The INSERT, with ON CONFLICT DO NOTHING when ``skip_claimed``. It
+    answers (recipient, reminders) rows: counted by PostgreSQL in a
+    data-modifying CTE, or one row per reminder on SQLite, which has none."""
     agency, user, log = table(Agency), table(User), table(ReminderLog)
     staff_in, staff_params = _in([Role.OFFICER, Role.LEADER])
     agency_in, agency_params = _in(AGENCY_STATUSES)
@@ -82,13 +92,7 @@ def claim_sql(now: datetime.datetime, *, skip_claimed: bool) -> tuple[str, list]
     pg = connection.vendor == "postgresql"
     claimed = ",\n    claimed AS (" if pg else ""
     tally = (
-        """)
-    SELECT 'r', recipient_key, NULL, COUNT(*) FROM claimed GROUP BY recipient_key
-    UNION ALL
-    SELECT 't', NULL, threshold, COUNT(*)
-    FROM (SELECT DISTINCT threshold, task_id FROM claimed) AS tasks GROUP BY threshold"""
-        if pg
-        else ""
+        ")\n    SELECT recipient_key, COUNT(*) FROM claimed GROUP BY recipient_key" if pg else ""
     )
     conflict = "ON CONFLICT DO NOTHING" if skip_claimed else ""
     sql = f"""
@@ -131,7 +135,7 @@ def claim_sql(now: datetime.datetime, *, skip_claimed: bool) -> tuple[str, list]
     INSERT INTO {log} (task_id, due_date, threshold, recipient_key, claimed_at)
     SELECT task_id, due, threshold, recipient, %s FROM recipient WHERE 1 = 1
     {conflict}
-    RETURNING task_id, threshold, recipient_key{tally}
+    RETURNING recipient_key{tally}
     """  # noqa: S608
     params: list = [Role.LEADER, True, *staff_params]  # staff
     params += [True, *monitor_params]  # monitor

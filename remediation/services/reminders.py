@@ -27,7 +27,7 @@ from ..models import ReminderLog
 from ..models.reminders import user_id_of
 from .locks import advisory_xact_lock
 from .reminder_digests import reminder_digest_send
-from .reminder_sql import CANDIDATES, candidates_sql, claim_sql, table
+from .reminder_sql import CANDIDATES, candidates_sql, claim_sql, table, tasks_claimed_sql
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +114,6 @@ def _claim(summary: SweepSummary, plan: list[PlannedDay], now: datetime.datetime
     """Insert today's reminders; the recipients claimed."""
     pg = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if pg:  # the claim's tallies hash a row per reminder: in memory, not on disk
-            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(*candidates_sql(plan))
         if pg:  # temporary tables get no statistics from autovacuum
             cursor.execute(f"ANALYZE {CANDIDATES}")
@@ -131,6 +129,8 @@ def _claim(summary: SweepSummary, plan: list[PlannedDay], now: datetime.datetime
             cursor.execute(*claim_sql(now, skip_claimed=True))
             returned = cursor.fetchall()
         recipients = _tally(summary, returned)
+        cursor.execute(*tasks_claimed_sql())
+        summary.tasks_by_threshold = dict(sorted(cursor.fetchall()))
         cursor.execute(f"DROP TABLE {CANDIDATES}")
         if pg and summary.claimed > ANALYZE_AFTER:
             # The digests look their rows up by recipient: plan them on
@@ -140,20 +140,13 @@ def _claim(summary: SweepSummary, plan: list[PlannedDay], now: datetime.datetime
 
 
 def _tally(summary: SweepSummary, returned: list[tuple]) -> set[str]:
-    """Reminders and tasks per threshold, and the recipients, of the claim."""
-    if connection.vendor == "postgresql":  # tallied by PostgreSQL (claim_sql)
-        recipients = {key for kind, key, _t, _n in returned if kind == "r"}
-        by_threshold = {t: n for kind, _key, t, n in returned if kind == "t"}
-        summary.claimed = sum(n for kind, _key, _t, n in returned if kind == "r")
-    else:  # (task, threshold, recipient) per claim
-        tasks: dict[int, set[int]] = {}
-        for task_id, threshold, _key in returned:
-            tasks.setdefault(threshold, set()).add(task_id)
-        recipients = {key for _task, _threshold, key in returned}
-        by_threshold = {t: len(ids) for t, ids in tasks.items()}
-        summary.claimed = len(returned)
-    summary.tasks_by_threshold = dict(sorted(by_threshold.items()))
-    return recipients
+    """Reminders claimed and their recipients, from the claim's answer."""
+    if connection.vendor == "postgresql":  # (recipient, reminders), counted there
+        counts = dict(returned)
+    else:  # a (recipient,) row per reminder
+        counts = Counter(key for (key,) in returned)
+    summary.claimed = sum(counts.values())
+    return set(counts)
 
 
 def _recipient_kinds(keys: list[str]) -> dict[str, int]:
@@ -187,15 +180,21 @@ def reminders_claim(*, as_of: datetime.date) -> SweepSummary:
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def _enqueue(key: str, as_of: datetime.date):
-    # A named function, not a partial: Django logs a failed robust on_commit
-    # callback by its __qualname__.
-    def enqueue_reminder_digest() -> None:
+def _enqueue(keys: list[str], as_of: datetime.date):
+    """After commit: a digest task per recipient, through one producer
+    (tens of thousands of messages on a large first sweep)."""
+
+    def enqueue_reminder_digests() -> None:
         from ..tasks import send_reminder_digest
 
-        send_reminder_digest.delay(key, as_of.isoformat())
+        with send_reminder_digest.app.producer_or_acquire() as producer:
+            for key in keys:
+                try:
+                    send_reminder_digest.apply_async((key, as_of.isoformat()), producer=producer)
+                except Exception:  # one recipient must not stop the others
+                    logger.exception("reminder digest to %s not queued", key)
 
-    return enqueue_reminder_digest
+    return enqueue_reminder_digests
 
 
 def reminders_sweep(*, as_of: datetime.date, synchronous: bool = False) -> SweepSummary:
@@ -208,8 +207,7 @@ def reminders_sweep(*, as_of: datetime.date, synchronous: bool = False) -> Sweep
     with transaction.atomic():
         summary = reminders_claim(as_of=as_of)
         if not synchronous:
-            for key in summary.recipients:
-                transaction.on_commit(_enqueue(key, as_of), robust=True)
+            transaction.on_commit(_enqueue(summary.recipients, as_of), robust=True)
     if synchronous:
         for key in summary.recipients:
             try:
