@@ -10,8 +10,9 @@ and a leader, the rest reachable only at their official mailbox; three Home
 Affairs coordinators; six monitoring departments), due dates spread over the
 90 days around the sweep day so that about half the tasks are due soon or
 overdue, then times:
-  - the first sweep (plan, claim, one digest task enqueued per recipient;
-    Celery's in-memory broker unless --broker names another);
+  - the first sweep (plan, claim, the recipients handed to the workers in
+    chunks; Celery's in-memory broker unless --broker names another);
+  - queueing one digest task per recipient, as the workers do for each chunk;
   - the delivery of those digests by --workers processes, as Celery workers
     would, into a counting e-mail backend (bench/counting_backend.py);
   - a second sweep the same day, which must send nothing.
@@ -48,6 +49,8 @@ from reform_tracker import celery_app  # noqa: E402
 from remediation.models import RemediationTask, ReminderLog, TaskStatus  # noqa: E402
 from remediation.services.reminder_digests import reminder_digest_send  # noqa: E402
 from remediation.services.reminders import (  # noqa: E402
+    DISPATCH_CHUNK,
+    reminder_digests_queue,
     reminders_claim,
     reminders_sweep,
     threshold_label,
@@ -230,6 +233,10 @@ def main() -> None:
         print("  digests by recipient: " + ", ".join(
             f"{kind} {n:,}" for kind, n in sorted(first.recipients_by_kind.items())))  # fmt: skip
 
+        _queued, queue_s = timed(
+            f"queueing the digest tasks (workers, {DISPATCH_CHUNK} a message)",
+            lambda: reminder_digests_queue(recipient_keys=first.recipients, as_of=SWEEP_DAY),
+        )
         (sent, messages, size), deliver_s = timed(
             f"delivery of the digests by {args.workers} processes",
             lambda: deliver(first.recipients, args.workers),
@@ -249,6 +256,7 @@ def main() -> None:
         print(f"  nothing claimed, nothing to send; {len(queries)} queries per claim")
         print()
         print(f"first sweep:   {first_s:6.1f} s (target <= 30)")
+        print(f"queueing:      {queue_s:6.1f} s ({len(first.recipients):,} digest tasks)")
         print(f"delivery:      {deliver_s:6.1f} s ({len(first.recipients):,} digests, "
               f"{args.workers} processes)")  # fmt: skip
         print(f"second sweep:  {second_s:6.1f} s (target <= 5)")

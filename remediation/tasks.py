@@ -11,7 +11,7 @@ from django.utils import timezone
 from .models import Notification
 from .services.emails import notification_send_email
 from .services.reminder_digests import reminder_digest_send
-from .services.reminders import SEND_ERRORS, reminders_sweep
+from .services.reminders import SEND_ERRORS, reminder_digests_queue, reminders_sweep
 from .services.report_cycles import report_cycles_create
 
 
@@ -40,6 +40,14 @@ def reminders_sweep_task(as_of: str | None = None) -> dict:
     redelivered message runs it again; the reminder log makes that safe."""
     day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return reminders_sweep(as_of=day).as_dict()
+
+
+@shared_task(name="remediation.queue_reminder_digests", acks_late=True, reject_on_worker_lost=True)
+def queue_reminder_digests(recipient_keys: list[str], as_of: str) -> int:
+    """A chunk of a sweep's recipients: queue each one's digest task (queued
+    twice after a lost worker, a digest still goes once)."""
+    day = datetime.date.fromisoformat(as_of)
+    return reminder_digests_queue(recipient_keys=recipient_keys, as_of=day)
 
 
 @shared_task(

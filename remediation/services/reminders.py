@@ -1,11 +1,11 @@
 """The daily reminder sweep: plan, claim, dispatch one digest per recipient.
 
-Set-based from end to end: one INSERT ... SELECT claims every (task,
-recipient, threshold) due today, whatever the number of tasks, and one
-grouped SELECT lists the recipients to mail. The unique constraint on the
-reminder log makes each claim happen once, across repeated sweeps, two beats
-and concurrent workers; the digest task then sends and marks what it sent
-(``reminder_digests``).
+Set-based from end to end (``reminder_sql``): one INSERT ... SELECT claims
+every (task, recipient, threshold) due today and answers who was claimed,
+whatever the number of tasks. The unique constraint on the reminder log
+makes each claim happen once, across repeated sweeps, two beats and
+concurrent workers; a digest task per recipient then sends and marks what it
+sent (``reminder_digests``).
 """
 
 from __future__ import annotations
@@ -162,13 +162,13 @@ def reminders_claim(*, as_of: datetime.date) -> SweepSummary:
     """Claim today's reminders and list the recipients to mail (no mail yet):
     everyone claimed now, and everyone with an earlier reminder unsent."""
     summary = SweepSummary(as_of=as_of)
-    now = timezone.now()
     plan = reminders_plan(as_of=as_of)
     with transaction.atomic():
         # Sweeps claim one after another: two INSERTs of the same rows in a
         # different order could deadlock. The unique constraint, not this
         # lock, is what makes each reminder once.
         advisory_xact_lock("reminders.sweep")
+        now = timezone.now()  # after the lock: a later sweep claims later
         recipients = _pending(now - datetime.timedelta(days=settings.REMINDER_RETRY_DAYS))
         if plan:
             recipients |= _claim(summary, plan, now)
@@ -180,34 +180,50 @@ def reminders_claim(*, as_of: datetime.date) -> SweepSummary:
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def _enqueue(keys: list[str], as_of: datetime.date):
-    """After commit: a digest task per recipient, through one producer
-    (tens of thousands of messages on a large first sweep)."""
+DISPATCH_CHUNK = 500  # recipients per message handed to the workers
 
-    def enqueue_reminder_digests() -> None:
-        from ..tasks import send_reminder_digest
 
-        with send_reminder_digest.app.producer_or_acquire() as producer:
-            for key in keys:
-                try:
-                    send_reminder_digest.apply_async((key, as_of.isoformat()), producer=producer)
-                except Exception:  # one recipient must not stop the others
-                    logger.exception("reminder digest to %s not queued", key)
+def reminder_digests_queue(*, recipient_keys: list[str], as_of: datetime.date) -> int:
+    """Queue one digest task per recipient, through one producer."""
+    from ..tasks import send_reminder_digest
 
-    return enqueue_reminder_digests
+    queued = 0
+    with send_reminder_digest.app.producer_or_acquire() as producer:
+        for key in recipient_keys:
+            try:
+                send_reminder_digest.apply_async((key, as_of.isoformat()), producer=producer)
+            except Exception:  # one recipient must not stop the others
+                logger.exception("reminder digest to %s not queued", key)
+            else:
+                queued += 1
+    return queued
+
+
+def _dispatch(keys: list[str], as_of: datetime.date):
+    """After commit, the recipients go to the workers in chunks, who queue
+    their digests: a first sweep may have tens of thousands."""
+
+    def dispatch_reminder_digests() -> None:
+        from ..tasks import queue_reminder_digests
+
+        for start in range(0, len(keys), DISPATCH_CHUNK):
+            queue_reminder_digests.delay(keys[start : start + DISPATCH_CHUNK], as_of.isoformat())
+
+    return dispatch_reminder_digests
 
 
 def reminders_sweep(*, as_of: datetime.date, synchronous: bool = False) -> SweepSummary:
     """The daily sweep: claim, then one digest per recipient.
 
-    By default each digest is a Celery task enqueued after commit (a failure
-    retries that recipient alone); ``synchronous`` sends them here, one by
-    one, for the ``send_reminders`` command.
+    By default each digest is a Celery task queued after commit (a failure
+    retries that recipient alone); a sweep that lost its worker after commit
+    leaves its reminders unsent, and the next sweep sends them.
+    ``synchronous`` sends them here, one by one, for ``send_reminders``.
     """
     with transaction.atomic():
         summary = reminders_claim(as_of=as_of)
         if not synchronous:
-            transaction.on_commit(_enqueue(summary.recipients, as_of), robust=True)
+            transaction.on_commit(_dispatch(summary.recipients, as_of), robust=True)
     if synchronous:
         for key in summary.recipients:
             try:
