@@ -47,3 +47,15 @@ def test_it_runs_the_task_list_benchmark_end_to_end(tmp_path):
         assert role in result.stdout
     assert "task list ?thoi_han=overdue" in result.stdout
     assert "selector: review queue" in result.stdout
+
+
+def test_it_runs_the_reminders_benchmark_end_to_end(tmp_path):
+    env = {**os.environ, "VAR_DIR": str(tmp_path / "var")}
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "bench/reminders.py", "--tasks", "400", "--agencies", "20"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "first sweep (plan, claim, enqueue digests)" in result.stdout
+    assert "nothing claimed, nothing to send" in result.stdout

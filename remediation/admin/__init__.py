@@ -11,7 +11,7 @@ from agencies.models import AgencySuccession
 from reform_tracker.imports.admin import WorkbookImportMixin
 from reform_tracker.imports.formats import SafeXLSX
 
-from ..models import Finding, Inspection, RemediationTask
+from ..models import Finding, Inspection, RemediationTask, ReportingObligation
 from ..resources import FindingResource
 from ..services import SuccessionNotYetEffective, tasks_transfer_to_successor
 from . import history, tasks
@@ -84,6 +84,15 @@ class AgencySuccessionWithTasksAdmin(AgencySuccessionAdmin):
             except SuccessionNotYetEffective as refused:
                 self.message_user(request, refused.message, level=messages.ERROR)
         self.message_user(request, _("Đã chuyển %(count)s nhiệm vụ.") % {"count": moved})
+
+
+@admin.register(ReportingObligation)
+class ReportingObligationAdmin(admin.ModelAdmin):
+    list_display = ["title", "directive", "frequency", "starts_on", "ends_on", "is_active"]
+    list_filter = ["frequency", "is_active"]
+    search_fields = ["title", "directive__symbol"]
+    autocomplete_fields = ["directive", "agencies"]
+    list_select_related = ["directive"]
 
 
 __all__ = ["history", "tasks"]

@@ -52,6 +52,15 @@ AGENCIES: list[tuple[str, str, str, str | None]] = [
     ("CHIEMHOA-YENNGUYEN", "UBND xã Yên Nguyên", AgencyKind.COMMUNE_PC, "CHIEMHOA"),
 ]
 
+# Official mailboxes (hộp thư công vụ), fictitious: reminders reach agencies
+# without accounts there.
+MAILBOX_DOMAIN = "tuyenquang.example.vn"
+
+
+def demo_mailbox(code: str) -> str:
+    return f"{code.lower()}@{MAILBOX_DOMAIN}"
+
+
 # "Các Sở: Nội vụ, Tư pháp, Tài chính, Khoa học và Công nghệ, Thông tin và Truyền
 # thông, Văn phòng UBND tỉnh có trách nhiệm theo dõi, đôn đốc, kiểm tra lĩnh vực…"
 AREA_MONITORS = {
@@ -241,6 +250,7 @@ def _load_agencies() -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for code, name, kind, parent in AGENCIES:
         values = {"name": normalize_text(name), "kind": kind, "parent": agencies.get(parent)}
+        values["official_email"] = demo_mailbox(code)
         agencies[code] = upsert(Agency, {"code": code}, values)
     for area_code, monitor in AREA_MONITORS.items():
         area = ReformArea.objects.get(code=area_code)  # created by a data migration

@@ -6,6 +6,8 @@ from .events import ExtensionRequest, ExtensionState, TaskEvent
 from .exports import DashboardSnapshot, ExportFormat, ExportJob, ExportStatus
 from .inspections import Finding, Inspection
 from .notifications import Notification, NotificationKind
+from .obligations import ReportingCycleTask, ReportingFrequency, ReportingObligation, ReportPeriod
+from .reminders import ReminderLog
 from .reports import Evidence, RemediationReport, ReportState, evidence_storage
 from .tasks import RemediationTask, RemediationTaskQuerySet
 
@@ -29,7 +31,12 @@ __all__ = [
     "RemediationReport",
     "RemediationTask",
     "RemediationTaskQuerySet",
+    "ReminderLog",
+    "ReportPeriod",
     "ReportState",
+    "ReportingCycleTask",
+    "ReportingFrequency",
+    "ReportingObligation",
     "TaskEvent",
     "TaskStatus",
     "deadline_state",

@@ -44,7 +44,7 @@ def test_it_accepts_the_findings_template():
 @pytest.mark.parametrize(
     ("kind", "headers"),
     [
-        ("agencies", ["Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên"]),
+        ("agencies", ["Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên", "Hộp thư công vụ"]),
         ("directives", ["Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu"]),
         (
             "findings",
