@@ -155,7 +155,11 @@ class RemediationTask(models.Model):
     # Affairs is a column of the task row (awaits_home_affairs) and its queue
     # an index, not a scan with a subquery.
     extension_pending = models.BooleanField(
-        _("có đề nghị gia hạn chờ quyết định"), default=False, editable=False
+        _("có đề nghị gia hạn chờ quyết định"),
+        default=False,
+        # Also in the database: rows written by SQL (bulk loads) need none.
+        db_default=False,
+        editable=False,
     )
     awaits_home_affairs = models.GeneratedField(
         expression=Q(status=TaskStatus.SUBMITTED) | Q(extension_pending=True),
