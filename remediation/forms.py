@@ -243,11 +243,14 @@ class ReassignForm(WorkflowForm):
 class TaskListFilterForm(TaskFilterForm):
     """The shared task filters, with choice lists for the page's selects.
     ``options`` maps a field name to (value, label) pairs; a field whose
-    list is missing keeps its plain input."""
+    list is missing, or None (too long to list), keeps its plain input."""
 
-    def __init__(self, *args, options: dict[str, list[tuple]], **kwargs):
+    def __init__(self, *args, options: dict[str, list[tuple] | None], **kwargs):
         super().__init__(*args, **kwargs)
         for name, choices in options.items():
+            if choices is None:  # too many to list: the id is typed (or comes from a link)
+                self.fields[name].widget.attrs["placeholder"] = _("Mã số")
+                continue
             self.fields[name].widget = forms.Select(choices=[("", _("Tất cả")), *choices])
         self.fields["trang_thai"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["trang_thai"].choices

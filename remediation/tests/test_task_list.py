@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from agencies.tests.factories import AgencyFactory, ReformAreaFactory
+from agencies.models import Role
+from agencies.tests.factories import AgencyFactory, ReformAreaFactory, UserFactory
 from directives.tests.factories import DirectiveFactory
 from remediation.models import TaskStatus
+from remediation.views import tasks as task_views
 
 from .factories import FindingFactory, InspectionFactory, RemediationTaskFactory
 from .pages import make_cast
@@ -145,3 +147,12 @@ def test_it_numbers_pages_and_keeps_the_filters(client, cast):
         assert f'href="?trang_thai=returned&amp;trang={number}"' in text
     assert "Trang 2/3 (120 mục)" in text
     assert cast.task.title not in titles(client, trang_thai="returned", trang=3)
+
+
+def test_it_lists_agencies_only_while_the_list_is_short(client, monkeypatch):
+    monkeypatch.setattr(task_views, "MAX_SELECT_OPTIONS", 3)
+    AgencyFactory.create_batch(4)
+    client.force_login(UserFactory(role=Role.COORDINATOR))
+    page = client.get("/").content.decode()
+    assert '<select name="co_quan"' not in page
+    assert 'name="co_quan"' in page  # still filterable, by its number

@@ -26,24 +26,38 @@ from .access import GET, POST, actions_now, deny, may_ever, task_view
 TASKS_PER_PAGE = 50
 
 
-def filter_options(user) -> dict[str, list[tuple]]:
+# A select longer than this is no help to anyone and, at national scale
+# (12,000 agencies), costs the page a second of rendering: past it the field
+# stays a plain input.
+MAX_SELECT_OPTIONS = 300
+
+
+def _capped(pairs) -> list[tuple] | None:
+    pairs = list(pairs[: MAX_SELECT_OPTIONS + 1])
+    return None if len(pairs) > MAX_SELECT_OPTIONS else pairs
+
+
+def filter_options(user) -> dict[str, list[tuple] | None]:
     """The choice lists of the filter form; an agency list only for those
-    who see several agencies. One query each, whatever the number of tasks."""
-    options = {
-        "van_ban": [(d.pk, d.symbol) for d in Directive.objects.only("pk", "symbol")],
-        "dot": [(i.pk, i.name) for i in Inspection.objects.only("pk", "name")],
-        "linh_vuc": [(a.pk, a.name) for a in ReformArea.objects.only("pk", "name")],
-        "tieu_chi": [
-            (c.pk, f"{c.code} {c.name} ({c.year})")
-            for c in Criterion.objects.only("pk", "code", "name", "year")
-        ],
+    who see several agencies. One bounded query each, whatever the data."""
+    lists = {
+        "van_ban": Directive.objects.values_list("pk", "symbol"),
+        "dot": Inspection.objects.values_list("pk", "name"),
+        "linh_vuc": ReformArea.objects.values_list("pk", "name"),
+        "tieu_chi": Criterion.objects.values_list("pk", "code", "name", "year"),
     }
     agency_ids = selectors.visible_agency_ids(user=user)
     if agency_ids is None or len(agency_ids) > 1:
-        agencies = Agency.objects.only("pk", "name").order_by("name")
+        agencies = Agency.objects.order_by("name")
         if agency_ids is not None:
             agencies = agencies.filter(pk__in=agency_ids)
-        options["co_quan"] = [(a.pk, a.name) for a in agencies]
+        lists["co_quan"] = agencies.values_list("pk", "name")
+    options = {}
+    for name, rows in lists.items():
+        pairs = _capped(rows)
+        if name == "tieu_chi" and pairs is not None:
+            pairs = [(pk, f"{code} {label} ({year})") for pk, code, label, year in pairs]
+        options[name] = pairs
     return options
 
 
