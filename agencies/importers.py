@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reform_tracker.imports.engine import (
     NEW,
@@ -172,7 +173,7 @@ class AgencyRow:
 
 class AgencyImporter(Importer):
     kind = "agencies"
-    label = _("Cơ quan")
+    label = gettext_lazy("Cơ quan")
     CODE, NAME, KIND, PARENT = "Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên"
     required = (CODE, NAME, KIND)
     optional = (PARENT,)
