@@ -67,11 +67,14 @@ class DirectiveImporter(Importer):
     SYMBOL, DATE, ISSUER, TITLE = "Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu"
     required = (SYMBOL, DATE, ISSUER, TITLE)
     chunk_rows = None  # small files; duplicates are found across the whole file
+    # The 2019 letter's directive, as the demo stores it: importing the
+    # template into the demo changes nothing.
     example = (
         "57/TB-UBND",
         datetime.date(2019, 6, 18),
         "UBND tỉnh Tuyên Quang",
-        "Kết luận tại Hội nghị sơ kết công tác cải cách hành chính giai đoạn 2016-2018",
+        "Kết luận của Chủ tịch UBND tỉnh tại Hội nghị sơ kết công tác cải cách hành chính "
+        "tỉnh Tuyên Quang giai đoạn 2016-2018",
     )
 
     def load_lookups(self) -> None:
