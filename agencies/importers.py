@@ -80,6 +80,10 @@ class AgencyTimeline:
             if start or end:
                 self.ranges[pk] = (start, end)
 
+    def plain(self, pk: int) -> bool:
+        """Always in force and never succeeded: nothing to look up."""
+        return pk not in self.ranges and pk not in self.successors
+
     def valid_on(self, pk: int, day: datetime.date) -> bool:
         start, end = self.ranges.get(pk, (None, None))
         return (start is None or start <= day) and (end is None or day <= end)

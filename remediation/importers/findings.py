@@ -124,6 +124,7 @@ class FindingImporter(Importer):
         self.first_row: dict[str, int] = {}
         self.inspections: dict[str, int] = {}
         self.inspection_years: dict[str, int] = {}
+        self.years: dict[tuple[str, int], int] = {}
         for pk, name, year in Inspection.objects.values_list("pk", "name", "year"):
             self.inspections[header_key(name)] = pk
             self.inspection_years[header_key(name)] = year
@@ -229,8 +230,11 @@ class FindingImporter(Importer):
         record.lead_changed = record.lead_id != stored_lead
 
     def inspected(self, record: FindingRow, errors: list[RowError]) -> bool:
-        key = header_key(record.inspection)
-        year = self.inspection_years.get(key) or inspection_year(record)
+        # A few inspections across many rows: their years once each.
+        key = (record.inspection, record.due_date.year)
+        if (year := self.years.get(key)) is None:
+            stored = self.inspection_years.get(header_key(record.inspection))
+            year = self.years[key] = stored or inspection_year(record)
         try:
             self.roles.check_inspected(record.agency_id, year)
         except RowInvalid as error:

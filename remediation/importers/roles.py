@@ -30,8 +30,10 @@ class AgencyRoles:
     def check_inspected(self, pk: int, year: int) -> None:
         """Refuse an inspected agency that did not exist in the inspection's
         year (an inspection has a year, not a date)."""
-        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         timeline = self.timeline
+        if pk not in timeline.ranges:  # most agencies: always in force
+            return
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         if timeline.valid_during(pk, first, last):
             return
         start, end = timeline.ranges[pk]
@@ -70,6 +72,8 @@ class AgencyRoles:
         open one follows a file that names the successor of its agency.
         """
         timeline = self.timeline
+        if timeline.plain(wanted) and (stored is None or timeline.plain(stored)):
+            return wanted  # most agencies: always in force, no succession either way
         if stored is not None and stored in timeline.lineage(wanted):
             return stored
         if stored is not None and not is_open and wanted in timeline.lineage(stored):
