@@ -57,8 +57,11 @@ bench: venv
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/import_findings.py $(BENCH_ARGS)
 
 # Needs gettext (apt-get install gettext). makemessages drops msgids that are
-# not in our sources, so django-import-export's Vietnamese strings are kept in
-# locale/vi/LC_MESSAGES/import_export_vi.po and merged back in with msgcat.
+# not in our sources, so the Vietnamese for Django admin strings and for
+# django-import-export's are kept in locale/vi/LC_MESSAGES/django_admin_vi.po and
+# import_export_vi.po and merged back in with msgcat. django.po comes first: with
+# --use-first msgcat takes the header (and its comment) from the first file.
+# django_admin_vi.po precedes import_export_vi.po so that it wins a shared msgid.
 # See locale/README.md; translate every new entry of locale/en before committing.
 VI_MESSAGES := locale/vi/LC_MESSAGES
 
@@ -67,7 +70,7 @@ messages: venv
 	DEBUG=1 $(PY) manage.py makemessages -l en -l vi --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=bench --ignore=var --ignore=media --ignore=tests
 	msgcat --use-first -o $(VI_MESSAGES)/django.po.merged \
-		$(VI_MESSAGES)/django_admin_vi.po $(VI_MESSAGES)/django.po $(VI_MESSAGES)/import_export_vi.po
+		$(VI_MESSAGES)/django.po $(VI_MESSAGES)/django_admin_vi.po $(VI_MESSAGES)/import_export_vi.po
 	mv $(VI_MESSAGES)/django.po.merged $(VI_MESSAGES)/django.po
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 	rm -f $(VI_MESSAGES)/import_export_vi.mo $(VI_MESSAGES)/django_admin_vi.mo

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DirectivesConfig(AppConfig):
     name = "directives"
-    verbose_name = _("Văn bản chỉ đạo")
+    verbose_name = pgettext_lazy("plural", "Văn bản chỉ đạo")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from reform_tracker.imports.engine import (
@@ -63,7 +63,7 @@ class DirectiveRow:
 
 class DirectiveImporter(Importer):
     kind = "directives"
-    label = gettext_lazy("Văn bản chỉ đạo")
+    label = pgettext_lazy("plural", "Văn bản chỉ đạo")
     SYMBOL, DATE, ISSUER, TITLE = "Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu"
     required = (SYMBOL, DATE, ISSUER, TITLE)
     chunk_rows = None  # small files; duplicates are found across the whole file
