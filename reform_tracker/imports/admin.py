@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
 
@@ -260,7 +261,7 @@ class WorkbookImportMixin(ImportMixin):
 
 
 class ImportKindFilter(admin.SimpleListFilter):
-    title = _("loại dữ liệu")
+    title = gettext_lazy("loại dữ liệu")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
@@ -302,11 +303,11 @@ class ImportJobAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description=_("loại dữ liệu"), ordering="kind")
+    @admin.display(description=gettext_lazy("loại dữ liệu"), ordering="kind")
     def kind_label(self, job: ImportJob) -> str:
         return job.kind_label
 
-    @admin.display(description=_("tệp"))
+    @admin.display(description=gettext_lazy("tệp"))
     def file_link(self, job: ImportJob) -> str:
         # Not the file's MEDIA_URL: nothing there is served, and a link must
         # check who asks (file_view).
