@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve test lint format bench messages
+.PHONY: help venv run serve test lint format bench bench-tasks bench-dashboard bench-reminders messages
 
 help:
 	@echo "make run       start the site on http://127.0.0.1:8000/ with a Celery worker and beat"
@@ -18,6 +18,9 @@ help:
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  makemessages, merge import-export's vi strings, compilemessages (needs gettext)"
 	@echo "make bench     import benchmark"
+	@echo "make bench-tasks  task list and review queue at 1,000,000 tasks (PostgreSQL)"
+	@echo "make bench-dashboard  dashboard and synthesis benchmark (1,000,000 tasks)"
+	@echo "make bench-reminders  reminder sweep benchmark (1,000,000 tasks)"
 
 venv: $(STAMP)
 
@@ -55,6 +58,21 @@ BENCH_ARGS ?=
 
 bench: venv
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/import_findings.py $(BENCH_ARGS)
+
+# A database of its own (created, filled once, then reused; never DATABASE_URL,
+# which may be a development database).
+BENCH_TASKS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_tasks
+
+bench-tasks: venv
+	DATABASE_URL=$(BENCH_TASKS_DATABASE_URL) $(PY) bench/task_list.py $(BENCH_ARGS)
+# Fills (once; kept with --keep) a scratch database bench_dashboard on the same server.
+DASHBOARD_BENCH_ARGS ?= --db bench_dashboard --keep
+
+bench-dashboard: venv
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/dashboard.py $(DASHBOARD_BENCH_ARGS)
+
+bench-reminders: venv
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/reminders.py $(BENCH_ARGS)
 
 # Needs gettext (apt-get install gettext). makemessages drops msgids that are
 # not in our sources, so the Vietnamese for Django admin strings and for

@@ -6,6 +6,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -165,6 +167,24 @@ def agency_kind(value: object) -> str:
         ) from None
 
 
+EMAIL_LENGTH = Agency._meta.get_field("official_email").max_length
+
+
+def official_email(value: object) -> str:
+    value = cell_text(value)
+    if not value:
+        return ""
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise RowInvalid(
+            _("“%(value)s” không phải là địa chỉ thư điện tử hợp lệ.") % {"value": value}
+        ) from None
+    if len(value) > EMAIL_LENGTH:
+        raise RowInvalid(_("dài quá %(max)s ký tự.") % {"max": EMAIL_LENGTH})
+    return value
+
+
 @dataclass(slots=True)
 class AgencyRow:
     row: int
@@ -172,6 +192,7 @@ class AgencyRow:
     name: str
     kind: str
     parent_code: str
+    email: str
     pk: int | None = None
 
 
@@ -179,16 +200,17 @@ class AgencyImporter(Importer):
     kind = "agencies"
     label = gettext_lazy("Cơ quan")
     CODE, NAME, KIND, PARENT = "Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên"
+    EMAIL = "Hộp thư công vụ"
     required = (CODE, NAME, KIND)
-    optional = (PARENT,)
+    optional = (PARENT, EMAIL)
     chunk_rows = None  # parents may come after their children
-    example = ("SNV", "Sở Nội vụ", "Sở, ban, ngành", "UBNDT")
+    example = ("SNV", "Sở Nội vụ", "Sở, ban, ngành", "UBNDT", "snv@tuyenquang.example.vn")
 
     def load_lookups(self) -> None:
         self.existing = {
-            header_key(code): (pk, code, name, kind, parent_id)
-            for pk, code, name, kind, parent_id in Agency.objects.values_list(
-                "pk", "code", "name", "kind", "parent_id"
+            header_key(code): (pk, code, name, kind, parent_id, email)
+            for pk, code, name, kind, parent_id, email in Agency.objects.values_list(
+                "pk", "code", "name", "kind", "parent_id", "official_email"
             ).iterator(chunk_size=5000)
         }
         self.code_by_pk = {values[0]: values[1] for values in self.existing.values()}
@@ -199,6 +221,7 @@ class AgencyImporter(Importer):
             Column(self.NAME, text(max_length=NAME_LENGTH)),
             Column(self.KIND, agency_kind, repeats=True),
             Column(self.PARENT, cell_text, repeats=True),
+            Column(self.EMAIL, official_email),
         ]
 
     def build(self, row, values, errors):
@@ -244,10 +267,13 @@ class AgencyImporter(Importer):
             if self.PARENT not in self.present:  # leave stored parents alone
                 record.parent_code = stored_parent
                 parent_key = header_key(stored_parent)
+            if self.EMAIL not in self.present:
+                record.email = stored[5]
             same = (
                 stored[2] == record.name
                 and stored[3] == record.kind
                 and header_key(stored_parent) == parent_key
+                and stored[5] == record.email
             )
             planned.append((record, UNCHANGED if same else UPDATE))
         self.check_cycles(records, errors)
@@ -308,7 +334,8 @@ class AgencyImporter(Importer):
     def write(self, planned):
         new = [record for record, action in planned if action == NEW]
         created = Agency.objects.bulk_create(
-            [Agency(code=r.code, name=r.name, kind=r.kind) for r in new], batch_size=2000
+            [Agency(code=r.code, name=r.name, kind=r.kind, official_email=r.email) for r in new],
+            batch_size=2000,
         )
         for record, agency in zip(new, created, strict=True):
             record.pk = agency.pk
@@ -320,11 +347,15 @@ class AgencyImporter(Importer):
                 name=r.name,
                 kind=r.kind,
                 parent_id=pk_by_code.get(header_key(r.parent_code)),
+                official_email=r.email,
             )
             for r, action in planned
             if action == UPDATE or (action == NEW and r.parent_code)
         ]
-        Agency.objects.bulk_update(changed, ["name", "kind", "parent"], batch_size=1000)
+        Agency.objects.bulk_update(
+            changed, ["name", "kind", "parent", "official_email"], batch_size=1000
+        )
 
     def sample_values(self, record):
-        return [record.code, record.name, str(AgencyKind(record.kind).label), record.parent_code]
+        kind = str(AgencyKind(record.kind).label)
+        return [record.code, record.name, kind, record.parent_code, record.email]

@@ -61,6 +61,8 @@ class Agency(models.Model):
         blank=True,
         related_name="children",
     )
+    # Reminders go here when the agency has no user account to reach.
+    official_email = models.EmailField(_("hộp thư công vụ"), blank=True)
     valid_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
     successors = models.ManyToManyField(

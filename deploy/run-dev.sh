@@ -20,6 +20,7 @@ DEMO_LOGINS=(
     "sotuphap|cơ quan theo dõi (monitoring department), Sở Tư pháp"
     "lanhdao.stnmt|lãnh đạo cơ quan (agency leader), Sở Tài nguyên và Môi trường"
     "canbo.stnmt|cán bộ (agency officer), Sở Tài nguyên và Môi trường"
+    "canbo.nahang|cán bộ (agency officer), UBND huyện Na Hang và các xã"
     "admin|quản trị hệ thống (administrator)"
 )
 

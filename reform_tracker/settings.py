@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,20 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_time(name: str, default: str) -> tuple[int, int]:
+    """An "HH:MM" clock time; a bad value stops start-up with the variable named."""
+    value = (os.environ.get(name) or default).strip()
+    try:
+        hour, minute = (int(part) for part in value.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: cần giờ dạng HH:MM, ví dụ 07:30 (giờ Việt Nam)."
+        ) from None
+    return hour, minute
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -138,6 +153,9 @@ EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
 # manifest is then required: a missing file fails loudly instead of being
 # served unhashed). DEBUG, and the test settings, use plain storage so that
 # neither needs collectstatic.
+
+# Synthesis exports written in the background: private too, served by a view.
+EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", VAR_DIR / "exports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -149,6 +167,10 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
     },
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EXPORT_ROOT, "base_url": None},
+    },
 }
 # --- end static files -------------------------------------------------------
 
@@ -159,6 +181,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cchc@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem broker so that a
 # real worker runs with no server at all.
@@ -193,16 +217,20 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Imports run for minutes: a worker takes one task at a time.
+# A worker holds one message at a time, so a worker killed mid-task (acks_late,
+# reject_on_worker_lost) hands back only that one.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {
-    # Fails import jobs whose worker died; a late run is useless, hence expires.
-    "imports-fail-stuck-jobs": {
-        "task": "imports.fail_stuck_jobs",
-        "schedule": 300.0,
-        "options": {"expires": 240},
-    },
-}
+
+# Reminders (issue 7): days before the effective due date, then overdue day 1
+# and every N days, at most M times; Home Affairs from overdue day 7.
+REMINDER_DAYS_BEFORE = tuple(int(d) for d in env_list("REMINDER_DAYS_BEFORE", "7,3,1,0"))
+REMINDER_OVERDUE_EVERY_DAYS = int(os.environ.get("REMINDER_OVERDUE_EVERY_DAYS", "7"))
+REMINDER_OVERDUE_MAX = int(os.environ.get("REMINDER_OVERDUE_MAX", "5"))
+REMINDER_ESCALATE_AFTER_DAYS = int(os.environ.get("REMINDER_ESCALATE_AFTER_DAYS", "7"))
+REMINDER_DIGEST_MAX_ROWS = int(os.environ.get("REMINDER_DIGEST_MAX_ROWS", "50"))
+# Unsent reminders are sent again by each sweep for this many days.
+REMINDER_RETRY_DAYS = int(os.environ.get("REMINDER_RETRY_DAYS", "7"))
+REMINDER_SWEEP_HOUR, REMINDER_SWEEP_MINUTE = env_time("REMINDER_SWEEP_TIME", "07:30")
 
 # Workflow (remediation): an officer's report goes to the agency's leader
 # before Home Affairs unless this is off.
@@ -210,6 +238,50 @@ REPORT_LEADER_APPROVAL = env_bool("REPORT_LEADER_APPROVAL", True)
 EVIDENCE_MAX_FILE_SIZE = int(os.environ.get("EVIDENCE_MAX_FILE_SIZE", str(20 * 1024 * 1024)))
 EVIDENCE_MAX_FILES = int(os.environ.get("EVIDENCE_MAX_FILES", "10"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Dashboard and synthesis reports (issue 8). The administrative report's
+# heading (Decree 30/2020): superior body, issuing body, its symbol, place.
+REPORT_PLACE = os.environ.get("REPORT_PLACE", "Tuyên Quang")
+REPORT_SUPERIOR_BODY = os.environ.get("REPORT_SUPERIOR_BODY", "UBND tỉnh Tuyên Quang")
+REPORT_ISSUING_BODY = os.environ.get("REPORT_ISSUING_BODY", "Sở Nội vụ")
+REPORT_SYMBOL = os.environ.get("REPORT_SYMBOL", "BC-SNV")
+REPORT_SIGNER_TITLE = os.environ.get("REPORT_SIGNER_TITLE", "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC")
+REPORT_SIGNER_NAME = os.environ.get("REPORT_SIGNER_NAME", "")
+# Syntheses of more tasks than this are written by Celery behind a progress bar.
+EXPORT_ASYNC_TASK_THRESHOLD = int(os.environ.get("EXPORT_ASYNC_TASK_THRESHOLD", "20000"))
+# With at least this many tasks, the unfiltered province dashboard reads a
+# snapshot refreshed every DASHBOARD_SNAPSHOT_MINUTES instead of aggregating
+# live; below it every figure is live. 0 turns snapshots off.
+DASHBOARD_SNAPSHOT_MIN_TASKS = int(os.environ.get("DASHBOARD_SNAPSHOT_MIN_TASKS", "200000"))
+DASHBOARD_SNAPSHOT_MINUTES = int(os.environ.get("DASHBOARD_SNAPSHOT_MINUTES", "10"))
+
+# Every periodic job, in one place, in Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
+# `expires` drops a run that waited too long in the queue instead of piling
+# runs up. Production runs exactly one beat process (deploy/README.md).
+CELERY_BEAT_SCHEDULE = {
+    # Fails import jobs whose worker died.
+    "imports-fail-stuck-jobs": {
+        "task": "imports.fail_stuck_jobs",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    "report-cycle-tasks": {
+        "task": "remediation.report_cycles_create",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+    "reminders-sweep": {
+        "task": "remediation.reminders_sweep",
+        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
+        "options": {"expires": 6 * 3600},
+    },
+    # Home Affairs' province figures at national scale (issue 8).
+    "dashboard-snapshot": {
+        "task": "remediation.refresh_dashboard_snapshot",
+        "schedule": DASHBOARD_SNAPSHOT_MINUTES * 60,
+        "options": {"expires": DASHBOARD_SNAPSHOT_MINUTES * 60 - 30},
+    },
+}
 
 # Imports (issue 3)
 IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", str(10 * 1024 * 1024)))

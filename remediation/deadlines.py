@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from .workflow import TaskStatus
 
 DUE_SOON_DAYS = 3  # provincial systems colour tasks due within 3 days orange
+# RemediationTask.open_until of a task not completed.
+NEVER = datetime.date(9999, 12, 31)
 
 
 class DeadlineState(models.TextChoices):
@@ -54,17 +56,29 @@ def deadline_state(
     return DeadlineState.IN_TIME
 
 
+def completed_q(today: datetime.date) -> Q:
+    """Completed as of ``today``: status completed with completed_on <= today,
+    said as one range on ``open_until`` (completed_on, or NEVER while not
+    completed; the database ties completed to completed_on)."""
+    return Q(open_until__lte=today)
+
+
+def not_completed_q(today: datetime.date) -> Q:
+    return Q(open_until__gt=today)
+
+
 def deadline_q(state: str, today: datetime.date) -> Q:
-    """Tasks in one deadline class, as a filter (uses the due-date index)."""
+    """Tasks in one deadline class, as a filter (the classes of tasks not
+    completed read the task_open_until_due index alone)."""
     due = "effective_due_date"
-    done = Q(status=TaskStatus.COMPLETED, completed_on__lte=today)
+    done, not_done = completed_q(today), not_completed_q(today)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     return {
         DeadlineState.COMPLETED_LATE: done & Q(completed_on__gt=F(due)),
         DeadlineState.COMPLETED_ON_TIME: done & Q(completed_on__lte=F(due)),
-        DeadlineState.OVERDUE: ~done & Q(**{f"{due}__lt": today}),
-        DeadlineState.DUE_SOON: ~done & Q(**{f"{due}__gte": today, f"{due}__lte": soon}),
-        DeadlineState.IN_TIME: ~done & Q(**{f"{due}__gt": soon}),
+        DeadlineState.OVERDUE: not_done & Q(**{f"{due}__lt": today}),
+        DeadlineState.DUE_SOON: not_done & Q(**{f"{due}__gte": today, f"{due}__lte": soon}),
+        DeadlineState.IN_TIME: not_done & Q(**{f"{due}__gt": soon}),
     }[DeadlineState(state)]
 
 

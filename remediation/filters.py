@@ -18,6 +18,8 @@ through ``TaskFilterForm.apply``.
 | tu_ngay     | effective due date on or after (dd/mm/yyyy)                     |
 | den_ngay    | effective due date on or before (dd/mm/yyyy)                    |
 | ngay        | as-of date for deadline classes (dd/mm/yyyy); default today     |
+| hoan_thanh_tu, hoan_thanh_den | completed (by the as-of date) on or after /   |
+|             | on or before (dd/mm/yyyy): the dashboard's trend links          |
 | q           | search: finding code, task title or finding text                |
 """
 
@@ -32,7 +34,13 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AgencyKind
 
-from .deadlines import NOT_COMPLETED_IN_TIME, DeadlineState, deadline_q
+from .deadlines import (
+    NOT_COMPLETED_IN_TIME,
+    DeadlineState,
+    completed_q,
+    deadline_q,
+    not_completed_q,
+)
 from .models import RemediationTask
 from .workflow import TaskStatus
 
@@ -64,6 +72,8 @@ class TaskFilterForm(forms.Form):
     tu_ngay = forms.DateField(label=_("Hạn từ ngày"), required=False)
     den_ngay = forms.DateField(label=_("Hạn đến ngày"), required=False)
     ngay = forms.DateField(label=_("Tính đến ngày"), required=False)
+    hoan_thanh_tu = forms.DateField(label=_("Hoàn thành từ ngày"), required=False)
+    hoan_thanh_den = forms.DateField(label=_("Hoàn thành đến ngày"), required=False)
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
 
     def as_of(self) -> datetime.date:
@@ -86,11 +96,10 @@ class TaskFilterForm(forms.Form):
                 deadline_q(NOT_COMPLETED_IN_TIME[0], today)
                 | deadline_q(NOT_COMPLETED_IN_TIME[1], today)
             )
-        elif deadline in (NOT_COMPLETED, COMPLETED):
-            done = deadline_q(DeadlineState.COMPLETED_ON_TIME, today) | deadline_q(
-                DeadlineState.COMPLETED_LATE, today
-            )
-            tasks = tasks.filter(done) if deadline == COMPLETED else tasks.exclude(done)
+        elif deadline == COMPLETED:
+            tasks = tasks.filter(completed_q(today))
+        elif deadline == NOT_COMPLETED:
+            tasks = tasks.filter(not_completed_q(today))
         if data.get("van_ban"):
             directive = data["van_ban"]
             tasks = tasks.filter(
@@ -110,6 +119,13 @@ class TaskFilterForm(forms.Form):
             tasks = tasks.filter(effective_due_date__gte=data["tu_ngay"])
         if data.get("den_ngay"):
             tasks = tasks.filter(effective_due_date__lte=data["den_ngay"])
+        if data.get("hoan_thanh_tu") or data.get("hoan_thanh_den"):
+            # Completed as of the as-of date, like the deadline classes.
+            tasks = tasks.filter(status=TaskStatus.COMPLETED, completed_on__lte=today)
+            if data.get("hoan_thanh_tu"):
+                tasks = tasks.filter(completed_on__gte=data["hoan_thanh_tu"])
+            if data.get("hoan_thanh_den"):
+                tasks = tasks.filter(completed_on__lte=data["hoan_thanh_den"])
         text = " ".join((data.get("q") or "").split())
         if text:
             tasks = tasks.filter(

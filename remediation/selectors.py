@@ -3,7 +3,7 @@ list, page, download and admin view of tasks goes through ``tasks_visible_to``."
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from agencies.models import Agency, Role, User
 
@@ -52,13 +52,20 @@ def tasks_visible_to(*, user: User) -> QuerySet[RemediationTask]:
 
 
 def task_list_for_user(*, user: User) -> QuerySet[RemediationTask]:
-    """The task list: what the user sees, with what a row shows."""
-    return (
-        tasks_visible_to(user=user)
-        .with_deadline_class()
-        .select_related(
-            "lead_agency", "monitoring_agency", "finding", "finding__reform_area", "directive"
-        )
+    """The task list: what the user sees, with what a row shows.
+
+    A list restricted by scope is read a page at a time in two steps (its
+    page's ids, then those rows): its rows are scattered through the table.
+    The province's whole list is not: its page comes from the due-date index.
+    """
+    tasks = _as_list(tasks_visible_to(user=user))
+    return tasks if visible_agency_ids(user=user) is None else tasks.in_pages()
+
+
+def _as_list(tasks: QuerySet[RemediationTask]) -> QuerySet[RemediationTask]:
+    """What a row of a task list shows."""
+    return tasks.with_deadline_class().select_related(
+        "lead_agency", "monitoring_agency", "finding", "finding__reform_area", "directive"
     )
 
 
@@ -111,14 +118,16 @@ def review_queue_for_user(*, user: User) -> QuerySet[RemediationTask]:
     for an officer, the agency's tasks sent back or returned."""
     tasks = task_list_for_user(user=user)
     if user.sees_all_agencies or user.role == Role.COORDINATOR:
-        pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
-        waiting = Q(status=TaskStatus.SUBMITTED) | Q(pk__in=pending.values("task_id"))
-        return tasks.filter(waiting).annotate(
-            has_pending_extension=Exists(pending.filter(task_id=OuterRef("pk")))
+        # One column of the task row (submitted, or an extension request
+        # pending) with its own index: an OR with a subquery on extension
+        # requests would make PostgreSQL read every task to count the queue.
+        return tasks.filter(awaits_home_affairs=True).annotate(
+            has_pending_extension=F("extension_pending")
         )
-    if user.agency_id is None:
+    if user.agency_id is None or not visible_agency_ids(user=user):
         return tasks.none()
-    own = tasks.filter(lead_agency_id=user.agency_id)
+    # The agency's own tasks are in its scope by definition: no scope query.
+    own = _as_list(RemediationTask.objects.filter(lead_agency_id=user.agency_id))
     if user.role == Role.LEADER:
         return own.filter(status=TaskStatus.AWAITING_APPROVAL)
     if user.role == Role.OFFICER:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("cho-xu-ly/", views.review_queue, name="review_queue"),
     path("thong-bao/", views.notifications, name="notifications"),
     path("thong-bao/da-doc/", views.notifications_mark_read, name="notifications_mark_read"),
+    # The dashboard and the synthesis reports (issue 8).
+    path("tong-hop/", include("remediation.dashboard.urls")),
 ]

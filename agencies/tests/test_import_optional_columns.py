@@ -1,9 +1,10 @@
-"""An agencies file without the optional `Cơ quan cấp trên` column leaves
-stored parents alone."""
+"""An agencies file without an optional column (`Cơ quan cấp trên`, `Hộp thư
+công vụ`) leaves what is stored there alone."""
 
 import pytest
 
 from agencies.models import Agency, AgencyKind
+from agencies.resources import AgencyResource
 from agencies.tests.factories import AgencyFactory
 from reform_tracker.imports.services import import_run
 from reform_tracker.imports.tests.workbooks import xlsx
@@ -60,3 +61,59 @@ def test_it_clears_a_parent_left_blank_when_the_column_is_there(district):
     district.refresh_from_db()
     assert summary.updated == 1
     assert district.parent is None
+
+
+WITH_MAILBOX = [*WITHOUT_PARENT, "Hộp thư công vụ"]
+
+
+def test_it_imports_the_official_mailbox(district):
+    data = xlsx([WITH_MAILBOX, ["SNV", "Sở Nội vụ", "Sở, ban, ngành", "snv@tuyenquang.example.vn"]])
+
+    summary = import_run(kind="agencies", data=data, dry_run=False)
+
+    assert summary.created == 1
+    assert Agency.objects.get(code="SNV").official_email == "snv@tuyenquang.example.vn"
+
+
+def test_it_keeps_a_stored_mailbox_without_the_mailbox_column(district):
+    Agency.objects.filter(pk=district.pk).update(official_email="chiemhoa@tuyenquang.example.vn")
+
+    summary = run(["CHIEMHOA", "UBND huyện Chiêm Hóa", "UBND huyện"])
+
+    assert summary.unchanged == 1
+    district.refresh_from_db()
+    assert district.official_email == "chiemhoa@tuyenquang.example.vn"
+
+
+def test_it_updates_a_changed_mailbox(district):
+    data = xlsx(
+        [WITH_MAILBOX, ["CHIEMHOA", "UBND huyện Chiêm Hóa", "UBND huyện", "vp@chiemhoa.vn"]]
+    )
+
+    summary = import_run(kind="agencies", data=data, dry_run=False)
+
+    assert summary.updated == 1
+    district.refresh_from_db()
+    assert district.official_email == "vp@chiemhoa.vn"
+
+
+def test_it_refuses_a_malformed_mailbox_and_writes_nothing(district):
+    data = xlsx([WITH_MAILBOX, ["SNV", "Sở Nội vụ", "Sở, ban, ngành", "snv@"]])
+
+    summary = import_run(kind="agencies", data=data, dry_run=False)
+
+    [error] = summary.errors
+    assert (error.row, error.column) == (2, "Hộp thư công vụ")
+    assert "“snv@” không phải là địa chỉ thư điện tử hợp lệ" in error.message
+    assert not Agency.objects.filter(code="SNV").exists()
+
+
+def test_it_exports_the_mailbox_under_its_import_header(district):
+    Agency.objects.filter(pk=district.pk).update(official_email="chiemhoa@tuyenquang.example.vn")
+
+    dataset = AgencyResource().export(Agency.objects.order_by("code"))
+
+    assert dataset.headers == ["Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên",
+                               "Hộp thư công vụ"]  # fmt: skip
+    assert dataset.dict[0]["Hộp thư công vụ"] == "chiemhoa@tuyenquang.example.vn"
+    assert dataset.dict[1]["Hộp thư công vụ"] == ""

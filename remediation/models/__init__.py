@@ -3,8 +3,11 @@
 from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_state
 from ..workflow import OPEN_STATUSES, TRANSITIONS, Action, TaskStatus
 from .events import ExtensionRequest, ExtensionState, TaskEvent
+from .exports import DashboardSnapshot, ExportFormat, ExportJob, ExportStatus
 from .inspections import Finding, Inspection
 from .notifications import Notification, NotificationKind
+from .obligations import ReportingCycleTask, ReportingFrequency, ReportingObligation, ReportPeriod
+from .reminders import ReminderLog
 from .reports import Evidence, RemediationReport, ReportState, evidence_storage
 from .tasks import RemediationTask, RemediationTaskQuerySet
 
@@ -13,8 +16,12 @@ __all__ = [
     "OPEN_STATUSES",
     "TRANSITIONS",
     "Action",
+    "DashboardSnapshot",
     "DeadlineState",
     "Evidence",
+    "ExportFormat",
+    "ExportJob",
+    "ExportStatus",
     "ExtensionRequest",
     "ExtensionState",
     "Finding",
@@ -24,7 +31,12 @@ __all__ = [
     "RemediationReport",
     "RemediationTask",
     "RemediationTaskQuerySet",
+    "ReminderLog",
+    "ReportPeriod",
     "ReportState",
+    "ReportingCycleTask",
+    "ReportingFrequency",
+    "ReportingObligation",
     "TaskEvent",
     "TaskStatus",
     "deadline_state",

@@ -4,8 +4,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,12 +14,46 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Agency
 from directives.models import Directive
 
-from ..deadlines import DeadlineState, deadline_class_expression, deadline_q, deadline_state
+from ..deadlines import (
+    NEVER,
+    DeadlineState,
+    deadline_class_expression,
+    deadline_q,
+    deadline_state,
+)
 from ..workflow import OPEN_STATUSES, TaskStatus
 from .inspections import Finding
 
 
+class PageFirstIterable(ModelIterable):
+    """Evaluates a slice (a page) in two queries: the page's ids, filtered,
+    ordered and limited on the tasks alone; then those rows with their joins
+    and annotations. In one query PostgreSQL joins every row in the scope
+    (a finding, agencies, an area each) before it sorts and keeps 50."""
+
+    def __iter__(self):
+        queryset = self.queryset
+        if not queryset.query.is_sliced:
+            yield from super().__iter__()
+            return
+        ids = list(queryset.values_list("pk", flat=True))
+        if not ids:
+            return
+        rows = queryset._chain()
+        rows.query.clear_limits()
+        rows._iterable_class = ModelIterable
+        position = {pk: n for n, pk in enumerate(ids)}
+        yield from sorted(rows.filter(pk__in=ids), key=lambda task: position[task.pk])
+
+
 class RemediationTaskQuerySet(models.QuerySet):
+    def in_pages(self) -> RemediationTaskQuerySet:
+        """Slices of this queryset are read in two steps (PageFirstIterable):
+        for lists restricted by scope, where the rows to sort are scattered."""
+        clone = self._chain()
+        clone._iterable_class = PageFirstIterable
+        return clone
+
     def open(self) -> RemediationTaskQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -80,11 +115,14 @@ class RemediationTask(models.Model):
     )
     directive_item = models.CharField(_("nội dung chỉ đạo"), max_length=255, blank=True)
     title = models.CharField(_("nhiệm vụ"), max_length=500)
+    # Indexed with the id (task_lead_scope, task_monitor_scope): the scope
+    # rule reads ids by agency from the index alone.
     lead_agency = models.ForeignKey(
         Agency,
         verbose_name=_("cơ quan chủ trì"),
         on_delete=models.PROTECT,
         related_name="led_tasks",
+        db_index=False,
     )
     supporting_agencies = models.ManyToManyField(
         Agency, verbose_name=_("cơ quan phối hợp"), related_name="supported_tasks", blank=True
@@ -96,10 +134,11 @@ class RemediationTask(models.Model):
         null=True,
         blank=True,
         related_name="monitored_tasks",
+        db_index=False,
     )
     # The original due date never changes; a granted extension sets
     # extended_due_date, and every deadline rule reads effective_due_date.
-    due_date = models.DateField(_("hạn báo cáo"), db_index=True)
+    due_date = models.DateField(_("hạn báo cáo"))  # indexed with the id: task_list_order
     extended_due_date = models.DateField(_("gia hạn đến"), null=True, blank=True)
     effective_due_date = models.GeneratedField(
         expression=Coalesce("extended_due_date", "due_date"),
@@ -111,7 +150,30 @@ class RemediationTask(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
+    # Whether an ExtensionRequest of this task is pending: kept by the
+    # extension services under the task's lock, so that what waits for Home
+    # Affairs is a column of the task row (awaits_home_affairs) and its queue
+    # an index, not a scan with a subquery.
+    extension_pending = models.BooleanField(
+        _("có đề nghị gia hạn chờ quyết định"), default=False, editable=False
+    )
+    awaits_home_affairs = models.GeneratedField(
+        expression=Q(status=TaskStatus.SUBMITTED) | Q(extension_pending=True),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("chờ Sở Nội vụ xử lý"),
+    )
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    # completed_on, or 31/12/9999 while not completed. "Not completed as of a
+    # date" is then one range, open_until > date, that an index serves; said
+    # with status and completed_on it needs an OR, and PostgreSQL reads every
+    # task to count the overdue ones.
+    open_until = models.GeneratedField(
+        expression=Coalesce("completed_on", Value(NEVER)),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("chưa hoàn thành đến ngày"),
+    )
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -124,6 +186,31 @@ class RemediationTask(models.Model):
         indexes = [
             # Queues and reminders pick tasks by status, then by due date.
             models.Index(fields=["status", "effective_due_date"], name="task_status_due"),
+            # The lists' order (Meta.ordering) exactly: a page of the whole
+            # province reads 50 rows, not every task due on its first day.
+            models.Index(fields=["due_date", "id"], name="task_list_order"),
+            # Deadline classes of the tasks not completed: open_until > today,
+            # then the effective due date, from the index alone.
+            models.Index(fields=["open_until", "effective_due_date"], name="task_open_until_due"),
+            # The scope rule (involving): ids of the tasks an agency leads or
+            # monitors, from the index alone.
+            models.Index(fields=["lead_agency", "id"], name="task_lead_scope"),
+            models.Index(fields=["monitoring_agency", "id"], name="task_monitor_scope"),
+            # The first step of a page (PageFirstIterable): a scope's ids to
+            # their due dates, and to what the status and deadline filters
+            # read, from the index alone (INCLUDE on PostgreSQL), not from
+            # rows scattered through the table.
+            models.Index(
+                fields=["id", "due_date"],
+                include=["status", "effective_due_date", "open_until"],
+                name="task_id_due",
+            ),
+            # Home Affairs' review queue, in its page's order.
+            models.Index(
+                fields=["effective_due_date", "id"],
+                condition=Q(awaits_home_affairs=True),
+                name="task_home_affairs_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

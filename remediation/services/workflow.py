@@ -443,6 +443,8 @@ def task_request_extension(
                 requested_date=requested_date,
                 reason=reason.strip(),
             )
+            locked.extension_pending = True
+            locked.save(update_fields=["extension_pending", "updated_at"])
             _record(
                 task=locked,
                 user=user,
@@ -484,11 +486,12 @@ def extension_decide(
         extension.decided_at = timezone.now()
         extension.decision_comment = comment.strip()
         extension.save()
+        locked.extension_pending = False
         if grant:
             if extension.requested_date <= locked.due_date:
                 raise WorkflowError(_("Ngày gia hạn phải sau hạn ban đầu."))
             locked.extended_due_date = extension.requested_date
-            locked.save(update_fields=["extended_due_date", "updated_at"])
+        locked.save(update_fields=["extended_due_date", "extension_pending", "updated_at"])
         _record(
             task=locked,
             user=user,

@@ -10,6 +10,7 @@ from agencies.tests.factories import AgencyFactory, ReformAreaFactory, UserFacto
 from remediation.models import (
     Evidence,
     ExtensionRequest,
+    ExtensionState,
     Finding,
     Inspection,
     RemediationReport,
@@ -81,6 +82,7 @@ class ExtensionRequestFactory(DjangoModelFactory):
 
     class Meta:
         model = ExtensionRequest
+        skip_postgeneration_save = True
 
     task = factory.SubFactory(RemediationTaskFactory)
     requested_by = factory.SubFactory(
@@ -91,6 +93,14 @@ class ExtensionRequestFactory(DjangoModelFactory):
         lambda e: e.task.current_due_date + datetime.timedelta(days=31)
     )
     reason = "Cần thêm thời gian lấy ý kiến các cơ quan phối hợp."
+
+    @factory.post_generation
+    def flag_the_task(obj, create, extracted, **kwargs):
+        # The extension services keep the task's flag with its requests; a
+        # request made here must too (Home Affairs' queue reads the flag).
+        if create and obj.state == ExtensionState.PENDING:
+            RemediationTask.objects.filter(pk=obj.task_id).update(extension_pending=True)
+            obj.task.extension_pending = True
 
 
 # The smallest file each sniffer accepts as a PDF.

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from agencies.models import Role
 from agencies.tests.factories import AgencyFactory, UserFactory
 from directives.tests.factories import DirectiveFactory
 from reform_tracker.imports.services import import_run
@@ -142,8 +143,23 @@ def test_it_refuses_the_export_to_staff_without_the_view_permission(client):
 
 def test_it_exports_findings_to_staff_with_the_view_permission(client):
     finding_with_task()
-    user = UserFactory(is_staff=True)
+    user = UserFactory(is_staff=True, role=Role.COORDINATOR)
     user.user_permissions.add(Permission.objects.get(codename="view_finding"))
     client.force_login(user)
 
     assert len(rows_of(export(client, FINDINGS_EXPORT, FindingResource))) == 2
+
+
+def test_it_exports_to_agency_staff_only_the_tasks_they_see(client):
+    own = finding_with_task(code="KT-RIENG")
+    finding_with_task(code="KT-KHAC")
+    user = UserFactory(is_staff=True, agency=own.lead_agency)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_finding", "view_remediationtask"])
+    )
+    client.force_login(user)
+
+    _header, *findings = rows_of(export(client, FINDINGS_EXPORT, FindingResource))
+    _header, *tasks = rows_of(export(client, TASKS_EXPORT, RemediationTaskResource))
+    assert [row[0] for row in findings] == ["KT-RIENG"]
+    assert [row[0] for row in tasks] == ["KT-RIENG"]

@@ -26,6 +26,8 @@ PAGE = 6
 FILTER_CHOICES = 5
 # the queue's prefetches: waiting reports, pending extensions
 QUEUE_PREFETCH = 2
+# A list restricted by scope reads its page in two steps: the ids, then the rows.
+SCOPED_PAGE_STEP = 1
 
 
 def make_tasks(cast, count: int) -> None:
@@ -57,7 +59,7 @@ def test_it_lists_tasks_in_constant_queries(client, django_assert_max_num_querie
     make_tasks(cast, count)
     client.force_login(cast.user(role))
     # An officer's and a monitor's scope: their agency and its units (one query).
-    scope = 0 if role == "coordinator" else 1
+    scope = 0 if role == "coordinator" else 1 + SCOPED_PAGE_STEP
     choices = FILTER_CHOICES if role == "coordinator" else FILTER_CHOICES - 1
     with django_assert_max_num_queries(PAGE + choices + scope):
         response = client.get(reverse("home"), {"thoi_han": "chua_hoan_thanh", "q": "thử nghiệm"})
@@ -70,7 +72,7 @@ def test_it_shows_the_queue_in_constant_queries(client, django_assert_max_num_qu
     cast = make_cast()
     make_tasks(cast, count)
     client.force_login(cast.user(role))
-    scope = 0 if role == "coordinator" else 1
+    scope = 0 if role == "coordinator" else 1 + SCOPED_PAGE_STEP
     with django_assert_max_num_queries(PAGE + QUEUE_PREFETCH + scope):
         response = client.get(reverse("review_queue"))
     rows = response.text.count('class="task-link"')

@@ -64,7 +64,7 @@ def test_it_imports_each_example_row_into_the_demo_without_changing_a_demo_row(
 @pytest.mark.parametrize(
     ("kind", "headers"),
     [
-        ("agencies", ["Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên"]),
+        ("agencies", ["Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên", "Hộp thư công vụ"]),
         ("directives", ["Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu"]),
         (
             "findings",

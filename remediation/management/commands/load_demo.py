@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from remediation.demo import load_demo_scenario
+from remediation.demo_reports import load_demo_reporting
 
 LABELS = {
     "agencies": "cơ quan",
@@ -11,7 +12,11 @@ LABELS = {
     "inspections": "đợt kiểm tra",
     "findings": "tồn tại, hạn chế",
     "tasks": "nhiệm vụ khắc phục",
+    "reports": "báo cáo khắc phục (các lần báo cáo)",
+    "events": "bước xử lý trong lịch sử nhiệm vụ",
+    "extensions": "đề nghị gia hạn",
     "users": "người dùng mẫu (mật khẩu demo12345)",
+    "reporting_obligations": "chế độ báo cáo định kỳ (quý, năm 2019)",
 }
 
 
@@ -32,6 +37,7 @@ class Command(BaseCommand):
                 "hoặc thêm --force."
             )
         counts = load_demo_scenario()
+        counts["reporting_obligations"] = load_demo_reporting()
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu:"))
         for key, label in LABELS.items():
             self.stdout.write(f"  {counts[key]} {label}")

@@ -7,23 +7,24 @@ had which shortcoming is not in the source: that assignment is illustrative.
 
 Every row is keyed on its natural key, and a row is written only when it
 differs, so loading twice leaves the data (``updated_at`` included) unchanged.
+Each task's status is the end of its history (``history.py``): report
+versions and events as the workflow would have written them.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import transaction
 
 from agencies.models import Agency, AgencyKind, ReformArea, Role, User, normalize_text
 from directives.docnumbers import parse_document_number
 from directives.models import Directive, DirectiveLink, LinkKind
 
-from .models import Finding, Inspection, RemediationTask, TaskStatus
-
-M = TypeVar("M", bound=models.Model)
+from ..models import Finding, Inspection, RemediationTask, TaskStatus
+from . import history
+from .upsert import upsert
 
 PROVINCE = "UBNDT"
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo accounts
@@ -50,6 +51,15 @@ AGENCIES: list[tuple[str, str, str, str | None]] = [
     ("NAHANG-NANGKHA", "UBND xã Năng Khả", AgencyKind.COMMUNE_PC, "NAHANG"),
     ("CHIEMHOA-YENNGUYEN", "UBND xã Yên Nguyên", AgencyKind.COMMUNE_PC, "CHIEMHOA"),
 ]
+
+# Official mailboxes (hộp thư công vụ), fictitious: reminders reach agencies
+# without accounts there.
+MAILBOX_DOMAIN = "tuyenquang.example.vn"
+
+
+def demo_mailbox(code: str) -> str:
+    return f"{code.lower()}@{MAILBOX_DOMAIN}"
+
 
 # "Các Sở: Nội vụ, Tư pháp, Tài chính, Khoa học và Công nghệ, Thông tin và Truyền
 # thông, Văn phòng UBND tỉnh có trách nhiệm theo dõi, đôn đốc, kiểm tra lĩnh vực…"
@@ -169,6 +179,17 @@ SHORTCOMINGS: dict[str, tuple[str, str, str, str, str]] = {
         "57/TB-UBND",
         "Duy trì, cải tiến Hệ thống quản lý chất lượng TCVN ISO 9001",
     ),
+    # Not in the letter (which praises the province's work on legal documents):
+    # added so that Sở Tư pháp, which monitors this area, has tasks to follow.
+    "legal": (
+        "LV2",
+        "Việc rà soát, hệ thống hóa văn bản quy phạm pháp luật thuộc lĩnh vực quản lý chưa "
+        "được thực hiện thường xuyên.",
+        "Thực hiện rà soát, hệ thống hóa văn bản quy phạm pháp luật thuộc lĩnh vực quản lý "
+        "theo quy định; báo cáo kết quả qua Sở Tư pháp.",
+        "57/TB-UBND",
+        "Rà soát, hệ thống hóa văn bản quy phạm pháp luật",
+    ),
 }
 
 # code, shortcoming, inspected agency, task status, completed on
@@ -185,46 +206,52 @@ FINDINGS: list[tuple[str, str, str, str, datetime.date | None]] = [
     ("KT2019-10", "autonomy", "CHIEMHOA", TaskStatus.COMPLETED, datetime.date(2019, 12, 20)),
     ("KT2019-11", "iso", "SYT", TaskStatus.COMPLETED, datetime.date(2019, 11, 28)),
     ("KT2019-12", "iso", "SNNPTNT", TaskStatus.IN_PROGRESS, None),
+    ("KT2019-13", "legal", "STNMT", TaskStatus.AWAITING_APPROVAL, None),
+    ("KT2019-14", "legal", "NAHANG", TaskStatus.IN_PROGRESS, None),
 ]  # fmt: skip
+# Granted extensions (gia hạn): finding code -> extended due date.
+EXTENDED = {"KT2019-14": datetime.date(2019, 12, 15)}
 # Supporting agencies (phối hợp): Justice for online services at commune level
 # ("hành chính tư pháp, hộ tịch, chứng thực"), Science and Technology for ISO.
 SUPPORTING = {"KT2019-09": ["STP"], "KT2019-11": ["SKHCN"], "KT2019-12": ["SKHCN"]}
+
+# An officer (cán bộ) and a leader (lãnh đạo) for each inspected agency, who
+# write and approve its reports: canbo.<code>, lanhdao.<code>.
+STAFF: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "STNMT": (("Ma Thị", "Dung"), ("Hoàng Văn", "Cường")),
+    "SXD": (("Lý Thị", "Hoa"), ("Nguyễn Đức", "Thắng")),
+    "SYT": (("Phạm Thu", "Trang"), ("Đỗ Văn", "Hùng")),
+    "SGDDT": (("Vũ Thị", "Lan"), ("Trần Quốc", "Toản")),
+    "SNNPTNT": (("Nông Văn", "Tiến"), ("Lê Minh", "Tuấn")),
+    "SLDTBXH": (("Hà Thị", "Mai"), ("Bùi Văn", "Long")),
+    "NAHANG": (("Ma Văn", "Khánh"), ("Chẩu Văn", "Lâm")),
+    "CHIEMHOA": (("Quan Thị", "Hằng"), ("Hoàng Đình", "Phúc")),
+    "NAHANG-THANHTUONG": (("Triệu Thị", "Nga"), ("Bàn Văn", "Sơn")),
+    "NAHANG-NANGKHA": (("Lương Văn", "Quý"), ("Mông Thị", "Thoa")),
+    "CHIEMHOA-YENNGUYEN": (("Hầu Thị", "Yến"), ("La Văn", "Định")),
+}
 
 # username, last name, first name, role, agency, staff and superuser
 USERS: list[tuple[str, str, str, str, str, bool]] = [
     ("sonoivu", "Nguyễn Thu", "Hà", Role.COORDINATOR, "SNV", False),
     ("sotuphap", "Trần Văn", "Bình", Role.MONITOR, "STP", False),
-    ("lanhdao.stnmt", "Hoàng Văn", "Cường", Role.LEADER, "STNMT", False),
-    ("canbo.stnmt", "Ma Thị", "Dung", Role.OFFICER, "STNMT", False),
+    *(
+        (f"{prefix}.{code.lower()}", *name, role, code, False)
+        for code, people in STAFF.items()
+        for prefix, role, name in zip(
+            ("canbo", "lanhdao"), (Role.OFFICER, Role.LEADER), people, strict=True
+        )
+    ),
     ("admin", "Quản trị", "Hệ thống", Role.ADMIN, "SNV", True),
 ]
-
-
-def _same(obj: models.Model, name: str, value: Any) -> bool:
-    field = obj._meta.get_field(name)
-    if field.is_relation:
-        return getattr(obj, field.attname) == (value.pk if value is not None else None)
-    return getattr(obj, name) == value
-
-
-def _upsert(
-    model: type[M], lookup: dict[str, Any], values: dict[str, Any], **create_only: Any
-) -> M:
-    """``update_or_create``, skipped when the row already holds ``values``."""
-    existing = model._default_manager.filter(**lookup).first()
-    if existing is not None and all(_same(existing, k, v) for k, v in values.items()):
-        return existing
-    obj, _created = model._default_manager.update_or_create(
-        defaults=values, create_defaults={**values, **create_only}, **lookup
-    )
-    return obj
 
 
 def _load_agencies() -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for code, name, kind, parent in AGENCIES:
         values = {"name": normalize_text(name), "kind": kind, "parent": agencies.get(parent)}
-        agencies[code] = _upsert(Agency, {"code": code}, values)
+        values["official_email"] = demo_mailbox(code)
+        agencies[code] = upsert(Agency, {"code": code}, values)
     for area_code, monitor in AREA_MONITORS.items():
         area = ReformArea.objects.get(code=area_code)  # created by a data migration
         if area.monitoring_agency_id != agencies[monitor].pk:
@@ -247,15 +274,15 @@ def _load_directives(agencies: dict[str, Agency]) -> dict[str, Directive]:
             "issue_date": issued,
             "title": draft.title,
         }
-        directives[symbol] = _upsert(Directive, key, values)
+        directives[symbol] = upsert(Directive, key, values)
     for source, target, kind in DIRECTIVE_LINKS:
         lookup = {"source": directives[source], "target": directives[target], "kind": kind}
-        _upsert(DirectiveLink, lookup, {})
+        upsert(DirectiveLink, lookup, {})
     return directives
 
 
 def _load_findings(agencies: dict[str, Agency], directives: dict[str, Directive]) -> None:
-    inspection = _upsert(
+    inspection = upsert(
         Inspection, {"name": INSPECTION_NAME}, {"year": 2019, "leading_agency": agencies["SNV"]}
     )
     inspection.inspected_agencies.set([agencies[code] for code in INSPECTED])
@@ -263,7 +290,7 @@ def _load_findings(agencies: dict[str, Agency], directives: dict[str, Directive]
     for code, kind, agency_code, status, completed_on in FINDINGS:
         area_code, description, action, symbol, title = SHORTCOMINGS[kind]
         area = areas[area_code]
-        finding = _upsert(
+        finding = upsert(
             Finding,
             {"code": code},
             {
@@ -275,7 +302,7 @@ def _load_findings(agencies: dict[str, Agency], directives: dict[str, Directive]
                 "source_directive": directives[symbol],
             },
         )
-        task = _upsert(
+        task = upsert(
             RemediationTask,
             {"finding": finding},
             {
@@ -283,6 +310,7 @@ def _load_findings(agencies: dict[str, Agency], directives: dict[str, Directive]
                 "lead_agency": agencies[agency_code],
                 "monitoring_agency": area.monitoring_agency,
                 "due_date": DUE_DATE,
+                "extended_due_date": EXTENDED.get(code),
                 "status": status,
                 "completed_on": completed_on,
             },
@@ -294,7 +322,8 @@ def _demo_password() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _load_users(agencies: dict[str, Agency]) -> None:
+def _load_users(agencies: dict[str, Agency]) -> dict[str, User]:
+    users: dict[str, User] = {}
     for username, last_name, first_name, role, agency, is_admin in USERS:
         values = {
             "email": f"{username}@example.com",
@@ -308,7 +337,8 @@ def _load_users(agencies: dict[str, Agency]) -> None:
         }
         # The password only on creation (lazily: hashing is slow), since a
         # rehash would change the stored hash through a new salt.
-        _upsert(User, {"username": username}, values, password=_demo_password)
+        users[username] = upsert(User, {"username": username}, values, password=_demo_password)
+    return users
 
 
 @transaction.atomic
@@ -317,8 +347,10 @@ def load_demo_scenario() -> dict[str, int]:
     agencies = _load_agencies()
     directives = _load_directives(agencies)
     _load_findings(agencies, directives)
-    _load_users(agencies)
+    users = _load_users(agencies)
+    written = history.load_history(findings=FINDINGS, users=users)
     return {
+        **written,
         "agencies": len(AGENCIES),
         "reform_areas": len(AREA_MONITORS),
         "directives": len(DIRECTIVES),

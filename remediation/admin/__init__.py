@@ -1,3 +1,6 @@
+"""The remediation admin: data entry and read-only history; every change of a
+task's state goes through the workflow service (``tasks``, ``history``)."""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,9 +11,12 @@ from agencies.models import AgencySuccession
 from reform_tracker.imports.admin import WorkbookImportMixin
 from reform_tracker.imports.formats import SafeXLSX
 
-from .models import Finding, Inspection, RemediationReport, RemediationTask
-from .resources import FindingResource, RemediationTaskResource
-from .services import SuccessionNotYetEffective, tasks_transfer_to_successor
+from ..models import Finding, Inspection, RemediationTask, ReportingObligation
+from ..resources import FindingResource
+from ..services import SuccessionNotYetEffective, tasks_transfer_to_successor
+from . import history, tasks
+from .scope import ScopedAdminMixin
+from .tasks import WORKFLOW_FIELDS
 
 
 @admin.register(Inspection)
@@ -23,13 +29,28 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 class RemediationTaskInline(admin.StackedInline):
+    """The finding's task: added here, then changed only on its own admin page
+    (agencies through the workflow service) and its status never by hand."""
+
     model = RemediationTask
     extra = 0
+    max_num = 1  # one task per finding
+    show_change_link = True
+    fields = ["title", "lead_agency", "supporting_agencies", "monitoring_agency", "directive",
+              "due_date", *WORKFLOW_FIELDS]  # fmt: skip
+    readonly_fields = WORKFLOW_FIELDS
     autocomplete_fields = ["lead_agency", "supporting_agencies", "monitoring_agency", "directive"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # existing tasks show read-only; a new one can still be added
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # an inline delete would skip the check on the task's history
 
 
 @admin.register(Finding)
-class FindingAdmin(WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
+class FindingAdmin(ScopedAdminMixin, WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
+    task_lookup = "tasks"
     import_kind = "findings"
     resource_classes = [FindingResource]
     show_full_result_count = False  # a second COUNT(*) over every finding
@@ -40,41 +61,6 @@ class FindingAdmin(WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["inspection", "agency", "reform_area", "criterion", "source_directive"]
     list_select_related = ["agency", "reform_area", "inspection", "source_directive"]
     inlines = [RemediationTaskInline]
-
-
-class RemediationReportInline(admin.TabularInline):
-    model = RemediationReport
-    extra = 0
-    autocomplete_fields = ["submitted_by"]
-
-
-@admin.register(RemediationTask)
-class RemediationTaskAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [RemediationTaskResource]
-    show_full_result_count = False
-    export_formats = [SafeXLSX]
-    list_display = ["title", "lead_agency", "monitoring_agency", "due_date", "status"]
-    list_filter = ["status", "due_date", "monitoring_agency"]
-    search_fields = ["title", "finding__code", "lead_agency__name", "lead_agency__code"]
-    date_hierarchy = "due_date"
-    autocomplete_fields = [
-        "finding",
-        "directive",
-        "lead_agency",
-        "supporting_agencies",
-        "monitoring_agency",
-    ]
-    list_select_related = ["lead_agency", "monitoring_agency"]
-    inlines = [RemediationReportInline]
-
-
-@admin.register(RemediationReport)
-class RemediationReportAdmin(admin.ModelAdmin):
-    list_display = ["task", "submitted_by", "submitted_at"]
-    list_filter = ["submitted_at"]
-    search_fields = ["task__title", "content", "submitted_by__username"]
-    autocomplete_fields = ["task", "submitted_by"]
-    list_select_related = ["task", "submitted_by"]
 
 
 # Succession is an agencies model, but handing over tasks is remediation's
@@ -98,3 +84,15 @@ class AgencySuccessionWithTasksAdmin(AgencySuccessionAdmin):
             except SuccessionNotYetEffective as refused:
                 self.message_user(request, refused.message, level=messages.ERROR)
         self.message_user(request, _("Đã chuyển %(count)s nhiệm vụ.") % {"count": moved})
+
+
+@admin.register(ReportingObligation)
+class ReportingObligationAdmin(admin.ModelAdmin):
+    list_display = ["title", "directive", "frequency", "starts_on", "ends_on", "is_active"]
+    list_filter = ["frequency", "is_active"]
+    search_fields = ["title", "directive__symbol"]
+    autocomplete_fields = ["directive", "agencies"]
+    list_select_related = ["directive"]
+
+
+__all__ = ["history", "tasks"]

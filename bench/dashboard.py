@@ -1,0 +1,209 @@
+#!/usr/bin/env python
+"""Benchmark of the dashboard (/tong-hop/) and the province synthesis export.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_tracker \
+        .venv/bin/python bench/dashboard.py [--tasks 1000000] [--agencies 12000] \
+        [--db rt_bench8 --keep]
+
+On a scratch database on DATABASE_URL's server (``--db``; with ``--keep`` it
+is kept, and reused when it already holds ``--tasks`` tasks) it fills tasks
+over agencies and five years with ``bench/fill.py``, then in the same run:
+  - the dashboard page through Django's test client, logged in as the
+    coordinator (province) and as a district officer, p50 and p95 over
+    ``--loads`` loads, with and without filters; the coordinator's unfiltered
+    page both from the snapshot and live;
+  - the raw SQL floor: the very statements the page ran (captured), run again
+    on a bare cursor, p50 and p95;
+  - the number of queries of each page;
+  - the snapshot refresh, and the full-province .xlsx and .docx export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reform_tracker.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ["DEBUG"] = "0"  # DEBUG would keep every query in memory
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
+from django.utils import timezone  # noqa: E402
+
+from agencies.models import Agency, ReformArea, Role, User  # noqa: E402
+from bench.fill import fill  # noqa: E402
+from remediation.dashboard.snapshot import dashboard_snapshot_refresh  # noqa: E402
+from remediation.models import Inspection, RemediationTask  # noqa: E402
+from remediation.reports.jobs import summary_export  # noqa: E402
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def users() -> tuple[User, User]:
+    province = Agency.objects.get(code="BP")
+    district = (
+        Agency.objects.filter(code__startswith="BH", children__isnull=False)
+        .order_by("code")
+        .first()
+    )
+    coordinator, _ = User.objects.get_or_create(
+        username="bench.coordinator", defaults={"role": Role.COORDINATOR, "agency": province}
+    )
+    officer, _ = User.objects.get_or_create(
+        username="bench.officer", defaults={"role": Role.OFFICER, "agency": district}
+    )
+    return coordinator, officer
+
+
+def page(client: Client, url: str, loads: int) -> dict:
+    client.get(url)  # warm-up: connection, templates, caches
+    times = []
+    for _ in range(loads):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    # Transaction control is the connection's, not the page's SQL; SET LOCAL
+    # needs the transaction it ran in.
+    control = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+    statements = [q["sql"] for q in captured.captured_queries if q["sql"].split()[0] not in control]
+    floor = []
+    for _ in range(loads):
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+        floor.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "floor50": statistics.median(floor),
+        "floor95": percentile(floor, 0.95),
+        "queries": len(captured.captured_queries),
+    }
+
+
+def timed(label: str, func):
+    started = time.perf_counter()
+    result = func()
+    print(f"{label:<52} {time.perf_counter() - started:8.2f} s", flush=True)
+    return result
+
+
+def prepare(args) -> None:
+    have = RemediationTask.objects.count()
+    if have == args.tasks and Agency.objects.filter(code="BP").exists():
+        print(f"reusing {have:,} tasks")
+        return
+    if have:
+        sys.exit(f"{connection.settings_dict['NAME']} holds {have:,} other tasks: use --db")
+    timed(
+        f"fill {args.tasks:,} tasks, {args.agencies:,} agencies",
+        lambda: fill(
+            tasks=args.tasks,
+            agencies=args.agencies,
+            progress=lambda message: print(f"  {message}", flush=True),
+        ),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=1_000_000)
+    parser.add_argument("--agencies", type=int, default=12_000)
+    parser.add_argument("--loads", type=int, default=20)
+    parser.add_argument("--live-loads", type=int, default=3, help="loads of the live province page")
+    parser.add_argument("--db", help="scratch database name (default bench_dashboard_<name>)")
+    parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        name = str(Path(old_name).with_name(args.db or "bench_dashboard.sqlite3"))
+    else:
+        name = args.db or f"bench_dashboard_{old_name.rsplit('/', 1)[-1]}"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
+    connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=args.keep, serialize=False
+    )
+    try:
+        run(args)
+    finally:
+        if not args.keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run(args) -> None:
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
+    prepare(args)
+    coordinator, officer = users()
+    inspection = Inspection.objects.filter(name__startswith="B ").order_by("-year", "name").first()
+    area = ReformArea.objects.get(code="LV3")
+    today = timezone.localdate()
+    year = f"tu_ngay=01/01/{today.year}&den_ngay=31/12/{today.year}"
+    timed("snapshot refresh (Celery beat's job)", dashboard_snapshot_refresh)
+    live = {"DASHBOARD_SNAPSHOT_MIN_TASKS": 0}
+    scenarios = [
+        ("coordinator, no filter (snapshot)", coordinator, "", {}),
+        # What the snapshot saves: seconds a load at 1,000,000, hence fewer loads.
+        ("coordinator, no filter (live)", coordinator, "", live, args.live_loads),
+        ("coordinator, one inspection", coordinator, f"dot={inspection.pk}", {}),
+        ("coordinator, reform area LV3 + this year", coordinator, f"linh_vuc={area.pk}&{year}", {}),
+        ("district officer, no filter", officer, "", {}),
+        ("district officer, this year", officer, year, {}),
+    ]
+    results = []
+    for label, user, query, overrides, *loads in scenarios:
+        client = Client()
+        client.force_login(user)
+        with override_settings(**overrides):
+            result = page(client, f"/tong-hop/?{query}", loads[0] if loads else args.loads)
+        results.append((label, result))
+        print(
+            f"{label:<42} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms   "
+            f"SQL floor p50 {result['floor50']:7.1f} p95 {result['floor95']:7.1f} ms   "
+            f"{result['queries']} queries",
+            flush=True,
+        )
+    data, _ = timed(
+        "full-province .xlsx export",
+        lambda: summary_export(user=coordinator, params={}, fmt="xlsx"),
+    )
+    print(f"  {len(data) / 1_048_576:.1f} MB")
+    timed(
+        "full-province .docx export",
+        lambda: summary_export(user=coordinator, params={}, fmt="docx"),
+    )
+    print()
+    print(f"{'page':<42} {'p95 ms':>8} {'floor p95':>10} {'ratio':>6}  (targets: <= 300 ms, <= 2x)")
+    for label, result in results:
+        ratio = result["p95"] / result["floor95"] if result["floor95"] else 0
+        print(f"{label:<42} {result['p95']:8.1f} {result['floor95']:10.1f} {ratio:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

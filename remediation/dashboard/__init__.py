@@ -1,0 +1,1 @@
+"""The Home Affairs dashboard (tổng hợp): figures, their presentation, views."""

@@ -1,0 +1,193 @@
+"""The dashboard page's context: every number with the task-list link that
+shows exactly the tasks it counts."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ..reports.formal import percent
+from .figures import Figures, NamedRow
+from .forms import DashboardFilterForm
+from .presentation import SORTS, Group, Linker, grouped_agencies, parse_sort, ranking
+
+COLOURS = {
+    "completed_on_time": "#15803d",
+    "completed_late": "#65a30d",
+    "within": "#1e40af",
+    "overdue": "#b91c1c",
+}
+
+
+def _named(linker: Linker, rows: list[NamedRow], param: str, child: str | None = None):
+    return [
+        {
+            "row": row,
+            "figure": linker.figures(row.counts, **{param: row.id}),
+            "children": [
+                {"row": sub, "figure": linker.figures(sub.counts, **{param: row.id, child: sub.id})}
+                for sub in row.children
+            ]
+            if child
+            else [],
+        }
+        for row in rows
+    ]
+
+
+def _trend(linker: Linker, figures: Figures) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": month.start.strftime("%m/%Y"),
+            "falling_due": month.falling_due,
+            "due_url": linker.url(tu_ngay=month.start, den_ngay=month.end),
+            "completed": month.completed,
+            "completed_url": linker.url(hoan_thanh_tu=month.start, hoan_thanh_den=month.end),
+        }
+        for month in figures.trend
+    ]
+
+
+def _sort_links(params: dict[str, str], current: str | None) -> dict[str, str]:
+    """Each column's dashboard URL: sorted by it, or reversed when it is the current sort."""
+    key, descending = parse_sort(current)
+    path = reverse("dashboard")
+    links = {}
+    for name in SORTS:
+        value = f"-{name}" if name == key and not descending else name
+        links[name] = f"{path}?{urlencode(sorted({**params, 'sap_xep': value}.items()))}"
+    return links
+
+
+def page_context(
+    figures: Figures,
+    form: DashboardFilterForm,
+    *,
+    sort: str | None,
+    page: str | None,
+    per_page: int,
+) -> dict[str, Any]:
+    memo = figures.memo
+
+    def kept(key, compute):
+        """Computed once per snapshot (its links carry only the as-of date)."""
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    linker = kept("linker", lambda: Linker({**form.active(), "ngay": figures.as_of}))
+    filters = dict(linker.base)
+    key, descending = parse_sort(sort)
+    # Links only for the page's rows: a national table has 12,000.
+    lines = kept(
+        ("lines", key, descending),
+        lambda: [
+            (group.label, line)
+            for group in grouped_agencies(figures.agencies, None, figures.as_of, sort)
+            for line in group.lines
+        ],
+    )
+    pages = max(1, -(-len(lines) // per_page))
+    number = min(max(1, int(page) if page and page.isdigit() else 1), pages)
+    groups: list[Group] = []
+    for label, line in lines[(number - 1) * per_page : number * per_page]:
+        if not groups or groups[-1].label != label:
+            groups.append(Group(label, []))
+        if not line.figure.links:
+            line.figure = linker.figures(line.row.counts, co_quan=line.row.id)
+        groups[-1].lines.append(line)
+    page_params = dict(filters, **({"sap_xep": sort} if sort else {}))
+    # The sections that do not depend on the sort or the page, rendered once
+    # per snapshot and language.
+    language = get_language()
+    fixed = kept(("fixed", language), lambda: _fixed_context(figures, linker))
+    fixed_html = kept(
+        ("fixed_html", language), lambda: render_to_string("dashboard/_fixed.html", fixed)
+    )
+    return {
+        **fixed,
+        "fixed_html": fixed_html,
+        "form": form,
+        "figures": figures,
+        "as_of": figures.as_of,
+        "groups": groups,
+        "page_number": number,
+        "pages": pages,
+        "previous_page": _page_url(page_params, number - 1) if number > 1 else None,
+        "next_page": _page_url(page_params, number + 1) if number < pages else None,
+        "sort_links": _sort_links(filters, sort),
+        "export_params": filters,
+    }
+
+
+def _fixed_context(figures: Figures, linker: Linker) -> dict[str, Any]:
+    """What does not depend on the sort or the page."""
+    total = linker.figures(figures.total)
+    best, worst = ranking(figures.agencies)
+
+    def ranked(rows):
+        return [(n, row, linker.figures(row.counts, co_quan=row.id)) for n, row in rows]
+
+    trend = _trend(linker, figures)
+    counts = figures.total
+    chart = {
+        "classes": [
+            {
+                "label": _("Hoàn thành đúng hạn"),
+                "value": counts.completed_on_time,
+                "url": total.links["completed_on_time"],
+                "colour": COLOURS["completed_on_time"],
+            },
+            {
+                "label": _("Hoàn thành quá hạn"),
+                "value": counts.completed_late,
+                "url": total.links["completed_late"],
+                "colour": COLOURS["completed_late"],
+            },
+            {
+                "label": _("Chưa hoàn thành, trong hạn"),
+                "value": counts.within,
+                "url": total.links["within"],
+                "colour": COLOURS["within"],
+            },
+            {
+                "label": _("Chưa hoàn thành, quá hạn"),
+                "value": counts.overdue,
+                "url": total.links["overdue"],
+                "colour": COLOURS["overdue"],
+            },
+        ],
+        "trend": {
+            "labels": [month["label"] for month in trend],
+            "due": [month["falling_due"] for month in trend],
+            "completed": [month["completed"] for month in trend],
+            "due_urls": [month["due_url"] for month in trend],
+            "completed_urls": [month["completed_url"] for month in trend],
+            "due_label": _("Số nhiệm vụ đến hạn"),
+            "completed_label": _("Số nhiệm vụ hoàn thành"),
+        },
+    }
+    return {
+        "total": total,
+        "rate": percent(counts.rate),
+        "best": ranked(best),
+        "worst": ranked(worst),
+        "areas": _named(linker, figures.areas, "linh_vuc", "tieu_chi"),
+        "directives": _named(linker, figures.directives, "van_ban"),
+        "inspections": _named(linker, figures.inspections, "dot"),
+        "trend": trend,
+        "chart": chart,
+    }
+
+
+def _page_url(params: dict[str, str], number: int) -> str:
+    return (
+        f"{reverse('dashboard')}?{urlencode(sorted({**params, 'trang': number}.items()))}#co-quan"
+    )

@@ -1,0 +1,82 @@
+"""Synthesis exports run in the background, and the dashboard's snapshot."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+def export_storage():
+    """Outside MEDIA_ROOT: a synthesis is served only to the user who asked for it."""
+    return storages["exports"]
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Bảng tính Excel (.xlsx)")
+    DOCX = "docx", _("Văn bản Word (.docx)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang lập báo cáo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi hệ thống")
+
+
+class ExportJob(models.Model):
+    """A province synthesis too large to write during the request."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    created_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
+    format = models.CharField(_("định dạng"), max_length=10, choices=ExportFormat.choices)
+    params = models.JSONField(_("bộ lọc"), default=dict, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    file = models.FileField(
+        _("tệp"), storage=export_storage, upload_to="%Y/%m/", max_length=255, blank=True
+    )
+    error = models.TextField(_("lỗi"), blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt xuất báo cáo tổng hợp")
+        verbose_name_plural = pgettext_lazy("plural", "lượt xuất báo cáo tổng hợp")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+class DashboardSnapshot(models.Model):
+    """The province-wide dashboard, unfiltered, as of one day: read instead of
+    aggregating every task when there are very many (see settings
+    DASHBOARD_SNAPSHOT_MIN_TASKS); refreshed by Celery beat."""
+
+    as_of = models.DateField(_("tính đến ngày"))
+    computed_at = models.DateTimeField(_("tính lúc"), default=timezone.now)
+    data = models.JSONField(_("số liệu"))
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp lưu sẵn")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu tổng hợp lưu sẵn")
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%d/%m/%Y} ({self.computed_at:%H:%M})"

@@ -1,0 +1,63 @@
+"""Reads of the dashboard and the synthesis reports (see remediation.dashboard)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from agencies.models import Agency, User
+
+from .dashboard.figures import Figures, figures_compute, month_window
+from .dashboard.forms import DashboardFilterForm
+from .dashboard.snapshot import snapshot_figures
+from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
+from .selectors import tasks_visible_to, visible_agency_ids
+
+# Filters on the finding: they select a small part of the tasks.
+FINDING_FILTERS = {"dot", "linh_vuc", "tieu_chi", "van_ban"}
+
+
+def dashboard_tasks(*, user: User, form: DashboardFilterForm) -> QuerySet[RemediationTask]:
+    """Exactly the tasks the task list shows for the same parameters."""
+    return form.apply(tasks_visible_to(user=user))
+
+
+def dashboard_figures(*, user: User, form: DashboardFilterForm, live: bool = False) -> Figures:
+    as_of = form.as_of()
+    filters = form.active()
+    province = visible_agency_ids(user=user) is None
+    if not live and province and not filters and as_of == timezone.localdate():
+        figures = snapshot_figures(as_of)
+        if figures is not None:
+            return figures
+    return figures_compute(
+        dashboard_tasks(user=user, form=form),
+        as_of=as_of,
+        months=month_window(as_of, *form.period()),
+        narrow=not province or bool(FINDING_FILTERS & filters.keys()),
+    )
+
+
+def agency_report_tasks(*, user: User, agency: Agency) -> QuerySet[RemediationTask]:
+    """The tasks an agency leads (within the user's scope), with what its
+    report is written from: sent report versions (newest first) with their
+    evidence, and extension requests (newest first)."""
+    sent = (
+        RemediationReport.objects.exclude(state=ReportState.DRAFT)
+        .order_by("-version")
+        .prefetch_related("evidence")
+    )
+    return (
+        tasks_visible_to(user=user)
+        .filter(lead_agency=agency)
+        .select_related("finding", "finding__inspection", "finding__source_directive", "directive")
+        .prefetch_related(
+            Prefetch("reports", queryset=sent, to_attr="sent_reports"),
+            Prefetch(
+                "extensions",
+                queryset=ExtensionRequest.objects.order_by("-requested_at"),
+                to_attr="sorted_extensions",
+            ),
+        )
+        .order_by("finding__code", "due_date", "pk")
+    )

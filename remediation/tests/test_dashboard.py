@@ -1,0 +1,353 @@
+"""The dashboard at /tong-hop/: the demo's figures, scope, filters, links."""
+
+import datetime
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import Agency, AgencyKind, Role, User
+from agencies.tests.factories import AgencyFactory, ReformAreaFactory, UserFactory
+from remediation.demo import load_demo_scenario
+from remediation.filters import TaskFilterForm
+from remediation.models import RemediationTask, TaskStatus
+from remediation.selectors import tasks_visible_to
+from remediation.tests.factories import FindingFactory, InspectionFactory, RemediationTaskFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/tong-hop/"
+AS_OF = "01/12/2019"
+# Demo facts (remediation/demo.py): the 2019 inspection's twelve findings,
+# every task due 30/11/2019. Completed by then: KT2019-01 (25/11), -03 (29/11),
+# -06 (20/11), -08 (27/11), -11 (28/11). Completed only after 01/12/2019:
+# -04 (10/12) and -10 (20/12), so not completed as of that day. Never
+# completed: -02, -05, -07, -09, -12. As of 01/12/2019 every 2019 task not
+# completed is overdue.
+ON_TIME_BY_01_12 = 5
+OVERDUE_ON_01_12 = 7
+
+
+@pytest.fixture
+def demo():
+    load_demo_scenario()
+
+
+def login(client, username):
+    client.force_login(User.objects.get(username=username))
+
+
+def figure(response, name):
+    match = re.search(rf'id="figure-{name}"[^>]*>([^<]+)<', response.text)
+    return match.group(1).strip()
+
+
+def figure_link(response, name):
+    match = re.search(
+        rf'href="([^"]+)">\s*<span class="figure-value" id="figure-{name}"', response.text
+    )
+    return unescape(match.group(1))
+
+
+def links_with_counts(response):
+    """Every (task-list URL, number) pair on the page."""
+    pairs = re.findall(r'href="(/\?[^"]*)"[^>]*>(?:<span[^>]*>)?\s*(\d+)\s*<', response.text)
+    return [(unescape(url), int(number)) for url, number in pairs]
+
+
+def listed(user, url):
+    """The number of tasks the task list shows at ``url``."""
+    params = parse_qs(urlsplit(url).query)
+    form = TaskFilterForm({k: v if k == "trang_thai" else v[0] for k, v in params.items()})
+    return form.apply(tasks_visible_to(user=user)).count()
+
+
+def test_it_needs_a_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_refuses_post(client, demo):
+    login(client, "sonoivu")
+    assert client.post(URL).status_code == 405
+
+
+def test_it_is_linked_from_the_header(client, demo):
+    login(client, "sonoivu")
+    assert f'href="{URL}"' in client.get(reverse("home")).text
+
+
+def test_it_shows_the_demo_figures_as_of_01_12_2019(client, demo):
+    login(client, "sonoivu")
+    response = client.get(URL, {"ngay": AS_OF})
+    assert response.status_code == 200
+    assert figure(response, "completed-on-time") == str(ON_TIME_BY_01_12)
+    assert figure(response, "completed-late") == "0"
+    assert figure(response, "within") == "0"
+    assert figure(response, "overdue") == str(OVERDUE_ON_01_12)
+    assert figure(response, "due-soon") == "0"
+    assert figure(response, "total") == str(ON_TIME_BY_01_12 + OVERDUE_ON_01_12)
+    assert figure(response, "rate") == "41,7%"  # 5 of 12
+
+
+def test_it_counts_every_2019_task_not_completed_as_overdue_on_01_12_2019(client, demo):
+    login(client, "sonoivu")
+    response = client.get(URL, {"ngay": AS_OF})
+    day = datetime.date(2019, 12, 1)
+    not_done = (
+        RemediationTask.objects.filter(due_date__year=2019)
+        .exclude(status=TaskStatus.COMPLETED, completed_on__lte=day)
+        .count()
+    )
+    assert figure(response, "overdue") == str(not_done)
+    assert figure(response, "within") == "0"
+
+
+def test_it_counts_late_completions_once_they_happened(client, demo):
+    login(client, "sonoivu")
+    response = client.get(URL, {"ngay": "31/12/2019"})
+    assert figure(response, "completed-late") == "2"  # KT2019-04, KT2019-10
+    assert figure(response, "overdue") == "5"
+
+
+def test_it_shows_an_agency_row_with_its_oldest_overdue_days(client, demo):
+    login(client, "sonoivu")
+    response = client.get(URL, {"ngay": "10/12/2019"})
+    stnmt = Agency.objects.get(code="STNMT")
+    row = re.search(rf'<tr data-agency="{stnmt.pk}">(.*?)</tr>', response.text, re.S).group(1)
+    cells = re.findall(r'<td class="num">(?:<a[^>]*>)?([^<]*)<', row)
+    # 2 tasks: KT2019-08 on time, KT2019-05 overdue since 30/11 (10 days); rate 1/2.
+    assert cells == ["2", "1", "0", "0", "1", "50,0", "10"]
+
+
+def test_it_groups_communes_under_their_district(client, demo):
+    login(client, "sonoivu")
+    text = client.get(URL, {"ngay": AS_OF}).text
+    order = [
+        text.index(name)
+        for name in ("UBND huyện Na Hang", "UBND xã Năng Khả", "UBND xã Thanh Tương")
+    ]
+    assert order == sorted(order)
+    assert re.search(
+        r'class="child-row" data-agency="\d+">\s*<th scope="row">UBND xã Năng Khả', text
+    )
+
+
+def test_it_sorts_agencies_by_a_column(client, demo):
+    login(client, "sonoivu")
+    response = client.get(URL, {"ngay": AS_OF, "sap_xep": "-ty_le"})
+    provincial = response.text.split("Cấp tỉnh (sở, ban, ngành)")[1].split("Cấp huyện")[0]
+    names = re.findall(r'<th scope="row">(Sở [^<]+)</th>', provincial)
+    assert names == [
+        "Sở Giáo dục và Đào tạo",  # 100 %, ties by name
+        "Sở Xây dựng",
+        "Sở Y tế",
+        "Sở Tài nguyên và Môi trường",  # 50 %
+        "Sở Lao động - Thương binh và Xã hội",  # 0 %
+        "Sở Nông nghiệp và Phát triển nông thôn",
+    ]
+
+
+def test_it_ranks_agencies_by_on_time_rate(client, demo):
+    login(client, "sonoivu")
+    text = client.get(URL, {"ngay": AS_OF}).text
+    ranking = text.split('id="ranking-table"')[1].split("</table>")[0]
+    rows = re.findall(
+        r'<td class="num">(\d+)</td><th scope="row">([^<]+)</th><td class="num">([^<]+)</td>',
+        ranking,
+    )
+    assert rows[0] == ("1", "Sở Giáo dục và Đào tạo", "100,0")
+    assert rows[-1][2] == "0,0"
+    assert len(rows) == 11  # every agency with a task
+
+
+def test_its_every_number_links_to_exactly_the_tasks_it_counts(client, demo):
+    user = User.objects.get(username="sonoivu")
+    client.force_login(user)
+    response = client.get(URL, {"ngay": AS_OF})
+    pairs = links_with_counts(response)
+    assert len(pairs) > 100
+    for url, number in pairs:
+        assert listed(user, url) == number, url
+
+
+def test_its_links_carry_the_filters_and_the_as_of_date(client, demo):
+    user = User.objects.get(username="sonoivu")
+    client.force_login(user)
+    area = RemediationTask.objects.get(finding__code="KT2019-11").finding.reform_area
+    response = client.get(URL, {"ngay": AS_OF, "linh_vuc": area.pk})
+    assert figure(response, "total") == "5"  # the five LV7 findings
+    link = figure_link(response, "overdue")
+    assert parse_qs(urlsplit(link).query) == {
+        "linh_vuc": [str(area.pk)],
+        "ngay": [AS_OF],
+        "thoi_han": ["overdue"],
+    }
+    for url, number in links_with_counts(response):
+        assert listed(user, url) == number, url
+
+
+def test_it_filters_by_period_inspection_directive_and_level(client, demo):
+    user = User.objects.get(username="sonoivu")
+    client.force_login(user)
+    other = InspectionFactory(name="Kiểm tra năm 2020", year=2020)
+    RemediationTaskFactory(finding__inspection=other, due_date=datetime.date(2020, 6, 30))
+    cases = [
+        ({"dot": other.pk}, 1),
+        ({"tu_ngay": "01/01/2020", "den_ngay": "31/12/2020"}, 1),
+        ({"cap": AgencyKind.COMMUNE_PC}, 3),
+        (
+            {
+                "van_ban": RemediationTask.objects.get(
+                    finding__code="KT2019-07"
+                ).finding.source_directive_id
+            },
+            2,
+        ),
+    ]
+    for params, expected in cases:
+        response = client.get(URL, {"ngay": AS_OF, **params})
+        assert figure(response, "total") == str(expected), params
+        for url, number in links_with_counts(response):
+            assert listed(user, url) == number, (params, url)
+
+
+def test_it_shows_an_error_for_a_bad_date_and_ignores_it(client, demo):
+    login(client, "sonoivu")
+    response = client.get(URL, {"tu_ngay": "31/11/2019", "ngay": AS_OF})
+    assert response.status_code == 200
+    assert "Hạn từ ngày" in response.text or "hạn từ ngày" in response.text
+    assert 'class="form-errors"' in response.text
+    assert figure(response, "total") == "12"
+
+
+def test_it_shows_the_trend_per_month_with_links(client, demo):
+    user = User.objects.get(username="sonoivu")
+    client.force_login(user)
+    response = client.get(
+        URL, {"ngay": "31/12/2019", "tu_ngay": "01/10/2019", "den_ngay": "31/12/2019"}
+    )
+    table = response.text.split('id="trend-table"')[1].split("</table>")[0]
+    rows = re.findall(
+        r'<th scope="row">([^<]+)</th><td class="num"><a href="([^"]+)">(\d+)</a></td><td class="num"><a href="([^"]+)">(\d+)</a>',
+        table,
+    )
+    summary = [(label, int(due), int(done)) for label, _u, due, _v, done in rows]
+    # All twelve fall due in November; completed: four in November (01, 03,
+    # 06, 08, 11 → five), two in December (04, 10).
+    assert summary == [("10/2019", 0, 0), ("11/2019", 12, 5), ("12/2019", 0, 2)]
+    for label, due_url, due, done_url, done in rows:
+        assert listed(user, unescape(due_url)) == int(due), label
+        assert listed(user, unescape(done_url)) == int(done), label
+
+
+def test_it_shows_the_same_figures_by_area_directive_and_inspection(client, demo):
+    login(client, "sonoivu")
+    text = client.get(URL, {"ngay": AS_OF}).text
+    inspections = text.split('id="inspections-title"')[1]
+    assert re.search(
+        r"Kiểm tra công tác CCHC năm 2019</th><td class=\"num\"><a href=\"[^\"]+\">12<", inspections
+    )
+    directives = text.split('id="directives-title"')[1].split("</section>")[0]
+    assert re.search(r"57/TB-UBND</th><td class=\"num\"><a href=\"[^\"]+\">10<", directives)
+    assert re.search(r"45/2016/QĐ-TTg</th><td class=\"num\"><a href=\"[^\"]+\">2<", directives)
+    areas = text.split('id="areas-title"')[1].split("</section>")[0]
+    assert re.search(r"Hiện đại hóa hành chính</th><td class=\"num\"><a href=\"[^\"]+\">5<", areas)
+
+
+# Scope ----------------------------------------------------------------------
+
+
+def test_it_shows_a_monitoring_department_what_it_monitors(client, demo):
+    user = User.objects.get(username="sotuphap")  # monitors LV2; supports KT2019-09
+    client.force_login(user)
+    response = client.get(URL, {"ngay": AS_OF})
+    assert figure(response, "total") == str(tasks_visible_to(user=user).count()) == "1"
+    assert "UBND xã Năng Khả" in response.text
+    assert "Sở Giáo dục và Đào tạo" not in response.text
+
+
+def test_it_shows_an_agency_officer_their_agency(client, demo):
+    login(client, "canbo.stnmt")
+    response = client.get(URL, {"ngay": AS_OF})
+    assert figure(response, "total") == "2"
+    assert "Sở Y tế" not in response.text
+
+
+def test_it_shows_a_district_its_communes(client, demo):
+    district = Agency.objects.get(code="NAHANG")
+    user = UserFactory(agency=district, role=Role.LEADER)
+    client.force_login(user)
+    response = client.get(URL, {"ngay": AS_OF})
+    assert figure(response, "total") == "3"  # KT2019-07 and its communes' -01, -09
+    assert "UBND xã Thanh Tương" in response.text
+    assert "UBND xã Yên Nguyên" not in response.text
+    for url, number in links_with_counts(response):
+        assert listed(user, url) == number, url
+
+
+def test_it_shows_an_agency_without_tasks_an_empty_dashboard(client):
+    client.force_login(UserFactory())
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert figure(response, "total") == "0"
+    assert figure(response, "rate") == "–"
+
+
+# Queries --------------------------------------------------------------------
+
+
+def tasks_over(agencies: int, per_agency: int):
+    area = ReformAreaFactory()
+    inspection = InspectionFactory()
+    districts = [AgencyFactory(kind=AgencyKind.DISTRICT_PC) for _ in range(max(1, agencies // 4))]
+    for n in range(agencies):
+        agency = AgencyFactory(kind=AgencyKind.COMMUNE_PC, parent=districts[n % len(districts)])
+        for k in range(per_agency):
+            RemediationTaskFactory(
+                finding=FindingFactory(agency=agency, reform_area=area, inspection=inspection),
+                status=TaskStatus.COMPLETED if k % 2 else TaskStatus.OPEN,
+                completed_on=datetime.date(2019, 11, 1) if k % 2 else None,
+            )
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.OFFICER])
+def test_its_query_count_does_not_grow_with_the_data(client, django_assert_max_num_queries, role):
+    user = UserFactory(role=role, agency=AgencyFactory(kind=AgencyKind.DISTRICT_PC))
+    client.force_login(user)
+
+    def queries():
+        with django_assert_max_num_queries(30) as captured:
+            assert client.get(URL, {"ngay": AS_OF}).status_code == 200
+        return len(captured)
+
+    # The scope rule reads the agency tree one level per query: same depth in both.
+    commune = AgencyFactory(kind=AgencyKind.COMMUNE_PC, parent=user.agency)
+    tasks_over(2, 1)
+    RemediationTaskFactory(lead_agency=user.agency)
+    small = queries()
+    tasks_over(12, 4)
+    RemediationTaskFactory.create_batch(5, lead_agency=user.agency)
+    RemediationTaskFactory.create_batch(3, lead_agency=commune)
+    assert queries() == small
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("params", [{}, {"cap": AgencyKind.COMMUNE_PC}, {"tu_ngay": "01/11/2019"}])
+def test_its_one_scan_gives_the_figures_of_the_separate_queries(demo, params):
+    from remediation.dashboard.figures import figures_compute, month_window
+    from remediation.dashboard.forms import DashboardFilterForm
+    from remediation.selectors_dashboard import dashboard_tasks
+
+    RemediationTaskFactory(directive=None, finding__source_directive=None)  # no document
+    user = User.objects.get(username="sonoivu")
+    form = DashboardFilterForm({"ngay": "05/12/2019", **params})
+    tasks = dashboard_tasks(user=user, form=form)
+    months = month_window(form.as_of(), *form.period())
+    separate = figures_compute(tasks, as_of=form.as_of(), months=months)
+    one_scan = figures_compute(tasks, as_of=form.as_of(), months=months, narrow=True)
+    assert one_scan == separate
+    assert separate.total.total > 0 and any(m.completed for m in separate.trend)

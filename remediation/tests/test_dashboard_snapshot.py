@@ -1,0 +1,116 @@
+"""The province dashboard's snapshot: used only unfiltered, fresh and for
+Home Affairs; otherwise every figure is live."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings as django_settings
+
+from agencies.models import User
+from remediation.dashboard import snapshot
+from remediation.demo import load_demo_scenario
+from remediation.models import DashboardSnapshot, RemediationTask, TaskStatus
+from remediation.tasks import refresh_dashboard_snapshot
+
+pytestmark = pytest.mark.django_db
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+URL = "/tong-hop/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_process():
+    snapshot._decoded.clear()
+    yield
+    snapshot._decoded.clear()
+
+
+@pytest.fixture
+def world(settings, time_machine):
+    time_machine.move_to(datetime.datetime(2019, 12, 1, 9, 0, tzinfo=HANOI))
+    settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 5
+    load_demo_scenario()
+
+
+def overdue(response):
+    return int(re.search(r'id="figure-overdue">(\d+)<', response.text).group(1))
+
+
+def complete(code):
+    task = RemediationTask.objects.get(finding__code=code)
+    task.status, task.completed_on = TaskStatus.COMPLETED, datetime.date(2019, 11, 30)
+    task.save()
+
+
+def test_it_shows_home_affairs_the_snapshot_and_says_when_it_was_computed(client, world):
+    refresh_dashboard_snapshot()
+    complete("KT2019-02")  # after the snapshot
+    client.force_login(User.objects.get(username="sonoivu"))
+    response = client.get(URL)
+    assert overdue(response) == 7
+    assert "Số liệu toàn tỉnh tính sẵn lúc 09:00" in response.text
+
+
+def test_it_is_live_when_filtered_or_for_a_narrower_scope(client, world):
+    refresh_dashboard_snapshot()
+    complete("KT2019-02")
+    client.force_login(User.objects.get(username="sonoivu"))
+    assert overdue(client.get(URL, {"ngay": "02/12/2019"})) == 6
+    assert (
+        overdue(client.get(URL, {"dot": RemediationTask.objects.first().finding.inspection_id}))
+        == 6
+    )
+    client.force_login(User.objects.get(username="canbo.stnmt"))
+    assert "tính sẵn" not in client.get(URL).text
+
+
+def test_it_is_live_once_the_snapshot_is_stale(client, world, time_machine):
+    refresh_dashboard_snapshot()
+    complete("KT2019-02")
+    client.force_login(User.objects.get(username="sonoivu"))
+    time_machine.shift(
+        datetime.timedelta(minutes=2 * django_settings.DASHBOARD_SNAPSHOT_MINUTES + 1)
+    )
+    response = client.get(URL)
+    assert overdue(response) == 6
+    assert "tính sẵn" not in response.text
+
+
+def test_it_renders_the_same_page_from_the_snapshot_as_live(client, world, settings):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+
+    def body(response):
+        text = response.text.split('<section class="dashboard-section"', 1)[1]
+        return re.sub(r"<p class=\"muted\">.*?</p>", "", text, flags=re.S)
+
+    for params in ({}, {"sap_xep": "-ty_le"}, {"sap_xep": "qua_han", "trang": "1"}):
+        from_snapshot = client.get(URL, params)
+        assert "tính sẵn" in from_snapshot.text
+        settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 0
+        live = client.get(URL, params)
+        settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 5
+        assert "tính sẵn" not in live.text
+        assert body(from_snapshot) == body(live), params
+
+
+def test_a_small_province_keeps_no_snapshot(world, settings):
+    refresh_dashboard_snapshot()
+    assert DashboardSnapshot.objects.count() == 1
+    settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 13  # the demo has 12 tasks
+    refresh_dashboard_snapshot()
+    assert DashboardSnapshot.objects.count() == 0
+
+
+def test_a_refresh_keeps_only_the_latest(world):
+    refresh_dashboard_snapshot()
+    refresh_dashboard_snapshot()
+    assert DashboardSnapshot.objects.count() == 1
+
+
+def test_celery_beat_refreshes_it():
+    entry = django_settings.CELERY_BEAT_SCHEDULE["dashboard-snapshot"]
+    assert entry["task"] == refresh_dashboard_snapshot.name
+    assert entry["schedule"] == django_settings.DASHBOARD_SNAPSHOT_MINUTES * 60
