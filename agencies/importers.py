@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reform_tracker.imports.engine import (
     NEW,
@@ -23,7 +26,7 @@ from reform_tracker.imports.engine import (
 )
 from reform_tracker.imports.workbook import cell_text, header_key
 
-from .models import Agency, AgencyKind, ReformArea
+from .models import Agency, AgencyKind, AgencySuccession, ReformArea
 
 
 class AgencyLookup:
@@ -55,6 +58,74 @@ class AgencyLookup:
                 % {"name": value, "codes": codes}
             )
         raise RowInvalid(_("không có cơ quan nào có mã hoặc tên “%(name)s”.") % {"name": value})
+
+
+class AgencyTimeline:
+    """When agencies existed and which took over from which, loaded once per
+    import: the agency that stands for another on a given day."""
+
+    def __init__(self) -> None:
+        self.ranges: dict[int, tuple[datetime.date | None, datetime.date | None]] = {}
+        self.successors: dict[int, list[int]] = defaultdict(list)
+        self.labels: dict[int, str] = {}
+        self._lineage: dict[int, frozenset[int]] = {}
+        for old, new in AgencySuccession.objects.values_list("predecessor_id", "successor_id"):
+            self.successors[old].append(new)
+        dated = Q(valid_from__isnull=False) | Q(valid_to__isnull=False)
+        involved = Q(succession_out__isnull=False) | Q(succession_in__isnull=False)
+        for pk, code, name, start, end in (
+            Agency.objects.filter(dated | involved)
+            .values_list("pk", "code", "name", "valid_from", "valid_to")
+            .distinct()
+        ):
+            self.labels[pk] = f"{code} ({name})"
+            if start or end:
+                self.ranges[pk] = (start, end)
+
+    def plain(self, pk: int) -> bool:
+        """Always in force and never succeeded: nothing to look up."""
+        return pk not in self.ranges and pk not in self.successors
+
+    def valid_on(self, pk: int, day: datetime.date) -> bool:
+        start, end = self.ranges.get(pk, (None, None))
+        return (start is None or start <= day) and (end is None or day <= end)
+
+    def valid_during(self, pk: int, first: datetime.date, last: datetime.date) -> bool:
+        start, end = self.ranges.get(pk, (None, None))
+        return (start is None or start <= last) and (end is None or first <= end)
+
+    def lineage(self, pk: int) -> frozenset[int]:
+        """The agency and every agency that took over from it, however many
+        successions away."""
+        if pk not in self._lineage:
+            seen, todo = {pk}, [pk]
+            while todo:
+                for successor in self.successors.get(todo.pop(), ()):
+                    if successor not in seen:  # bad data may hold a cycle
+                        seen.add(successor)
+                        todo.append(successor)
+            self._lineage[pk] = frozenset(seen)
+        return self._lineage[pk]
+
+    def standing_for(self, pk: int, day: datetime.date) -> list[int]:
+        """The agency itself if it exists on ``day``, else the nearest of its
+        successors (through a chain of them) that do."""
+        if self.valid_on(pk, day):
+            return [pk]
+        found, seen, todo = [], {pk}, [pk]
+        while todo:
+            for successor in self.successors.get(todo.pop(), ()):
+                if successor in seen:
+                    continue
+                seen.add(successor)
+                (found if self.valid_on(successor, day) else todo).append(successor)
+        return sorted(found, key=self.label)
+
+    def label(self, pk: int) -> str:
+        return self.labels.get(pk, str(pk))
+
+    def labels_of(self, pks: list[int]) -> str:
+        return ", ".join(self.label(pk) for pk in pks)
 
 
 class ReformAreaLookup:
@@ -127,7 +198,7 @@ class AgencyRow:
 
 class AgencyImporter(Importer):
     kind = "agencies"
-    label = _("Cơ quan")
+    label = gettext_lazy("Cơ quan")
     CODE, NAME, KIND, PARENT = "Mã cơ quan", "Tên cơ quan", "Loại", "Cơ quan cấp trên"
     EMAIL = "Hộp thư công vụ"
     required = (CODE, NAME, KIND)
@@ -205,7 +276,60 @@ class AgencyImporter(Importer):
                 and stored[5] == record.email
             )
             planned.append((record, UNCHANGED if same else UPDATE))
+        self.check_cycles(records, errors)
         return planned
+
+    def check_cycles(self, records: list[AgencyRow], errors: list[RowError]) -> None:
+        """Refuse parents that lead back to where they started (A under B, B
+        under A), through the file's rows and the parents already stored."""
+        parent = {
+            key: header_key(self.code_by_pk.get(values[4], ""))
+            for key, values in self.existing.items()
+        }
+        row_of: dict[str, int] = {}
+        code_of = {key: values[1] for key, values in self.existing.items()}
+        for record in records:  # what the file says wins over what is stored
+            key = header_key(record.code)
+            parent[key] = header_key(record.parent_code)
+            row_of.setdefault(key, record.row)
+            code_of[key] = record.code
+        # Each walk marks what it visits: every agency is walked once.
+        done: set[str] = set()
+        for record in records:
+            path: list[str] = []
+            on_path: set[str] = set()
+            key = header_key(record.code)
+            while key and key not in done and key not in on_path:
+                path.append(key)
+                on_path.add(key)
+                key = parent.get(key, "")
+            done.update(path)
+            if key not in on_path:
+                continue
+            cycle = path[path.index(key) :]
+            # An agency under itself has its own message; a loop among stored
+            # agencies alone is not this file's doing.
+            if len(cycle) > 1 and any(k in row_of for k in cycle):
+                errors.append(self.cycle_error(cycle, code_of, row_of))
+
+    def cycle_error(
+        self, cycle: list[str], code_of: dict[str, str], row_of: dict[str, int]
+    ) -> RowError:
+        first = min((k for k in cycle if k in row_of), key=row_of.__getitem__)
+        start = cycle.index(first)
+        cycle = cycle[start:] + cycle[:start]
+        steps = [
+            _("%(code)s (dòng %(row)s)") % {"code": code_of[k], "row": row_of[k]}
+            if k in row_of
+            else _("%(code)s (cấp trên đã lưu)") % {"code": code_of[k]}
+            for k in cycle
+        ]
+        return RowError(
+            row_of[first],
+            self.PARENT,
+            _("cơ quan cấp trên tạo thành vòng lặp: %(cycle)s → %(start)s; hãy sửa cấp trên.")
+            % {"cycle": " → ".join(steps), "start": code_of[first]},
+        )
 
     def write(self, planned):
         new = [record for record, action in planned if action == NEW]

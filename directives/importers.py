@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from reform_tracker.imports.engine import (
@@ -63,15 +63,18 @@ class DirectiveRow:
 
 class DirectiveImporter(Importer):
     kind = "directives"
-    label = pgettext("plural", "Văn bản chỉ đạo")
+    label = pgettext_lazy("plural", "Văn bản chỉ đạo")
     SYMBOL, DATE, ISSUER, TITLE = "Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu"
     required = (SYMBOL, DATE, ISSUER, TITLE)
     chunk_rows = None  # small files; duplicates are found across the whole file
+    # The 2019 letter's directive, as the demo stores it: importing the
+    # template into the demo changes nothing.
     example = (
         "57/TB-UBND",
         datetime.date(2019, 6, 18),
         "UBND tỉnh Tuyên Quang",
-        "Kết luận tại Hội nghị sơ kết công tác cải cách hành chính giai đoạn 2016-2018",
+        "Kết luận của Chủ tịch UBND tỉnh tại Hội nghị sơ kết công tác cải cách hành chính "
+        "tỉnh Tuyên Quang giai đoạn 2016-2018",
     )
 
     def load_lookups(self) -> None:

@@ -8,11 +8,13 @@ import uuid
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
 
@@ -23,7 +25,7 @@ from .models import ImportJob, JobStatus
 from .preflight import check_workbook
 from .progress import percent, progress_get
 from .registry import importer_class
-from .templates import template_workbook
+from .templates import template_filename, template_workbook
 from .workbook import WorkbookError
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -201,7 +203,7 @@ class WorkbookImportMixin(ImportMixin):
             raise Http404
         importer = importer_class(self.import_kind)
         response = HttpResponse(template_workbook(importer), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="mau-nhap-{self.import_kind}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="{template_filename(importer)}"'
         return response
 
     # Background jobs -------------------------------------------------------------
@@ -258,13 +260,69 @@ class WorkbookImportMixin(ImportMixin):
         return redirect(self.job_url(job))
 
 
+class ImportKindFilter(admin.SimpleListFilter):
+    title = gettext_lazy("loại dữ liệu")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind, importer_class(kind).label) for kind in settings.IMPORTERS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "kind", "status", "created_by", "created_at", "finished_at"]
-    list_filter = ["kind", "status"]
+    """A job shows its uploader's file, preview and errors: only the
+    uploader and superusers see it, whatever their view permission."""
+
+    list_display = ["file_name", "kind_label", "status", "created_by", "created_at", "finished_at"]
+    list_filter = [ImportKindFilter, "status"]
     search_fields = ["file_name", "created_by__username"]
-    readonly_fields = [f.name for f in ImportJob._meta.fields]
+    fields = [
+        "file_name", "file_link", "kind_label", "status", "created_by", "created_at",
+        "claimed_at", "attempts", "finished_at", "error", "preview", "result",
+    ]  # fmt: skip
+    readonly_fields = fields
     list_select_related = ["created_by"]
+
+    def get_queryset(self, request):
+        jobs = super().get_queryset(request)
+        return jobs if request.user.is_superuser else jobs.filter(created_by=request.user)
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:job_id>/tep/",
+                self.admin_site.admin_view(self.file_view),
+                name="imports_importjob_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=gettext_lazy("loại dữ liệu"), ordering="kind")
+    def kind_label(self, job: ImportJob) -> str:
+        return job.kind_label
+
+    @admin.display(description=gettext_lazy("tệp"))
+    def file_link(self, job: ImportJob) -> str:
+        # Not the file's MEDIA_URL: nothing there is served, and a link must
+        # check who asks (file_view).
+        if not job.file:
+            return "-"
+        url = reverse("admin:imports_importjob_file", args=[job.pk])
+        return format_html('<a href="{}">{}</a>', url, job.file_name)
+
+    def file_view(self, request, job_id):
+        """The uploaded workbook, for its uploader or a superuser."""
+        job = get_object_or_404(self.get_queryset(request), pk=job_id)
+        if not self.has_view_permission(request, job) or not job.file:
+            raise Http404
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=job.file_name or "tep.xlsx")

@@ -68,3 +68,13 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
+
+    @property
+    def kind_label(self) -> str:
+        """What was imported, in the active language (“Tồn tại, hạn chế”)."""
+        from .registry import importer_class  # the importers load the domain apps
+
+        try:
+            return str(importer_class(self.kind).label)
+        except KeyError:  # an importer since removed from settings.IMPORTERS
+            return self.kind

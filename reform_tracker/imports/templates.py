@@ -3,6 +3,8 @@ and a sheet of instructions."""
 
 import datetime
 
+from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -12,6 +14,18 @@ from reform_tracker.xlsx import set_cell, workbook_bytes
 from .engine import Importer
 
 DATE_FORMAT = "DD/MM/YYYY"
+
+
+def ascii_slug(text: str) -> str:
+    """“Tồn tại, hạn chế” → ton-tai-han-che. Đ has no decomposition to strip
+    (slugify alone turns “đạo” into “ao”)."""
+    return slugify(text.replace("đ", "d").replace("Đ", "D"))
+
+
+def template_filename(importer: type[Importer]) -> str:
+    """The download's name, from the Vietnamese label whatever the language."""
+    with translation.override("vi"):
+        return f"mau-nhap-{ascii_slug(str(importer.label))}.xlsx"
 
 
 def template_workbook(importer: type[Importer], *, notes: list[str] = ()) -> bytes:

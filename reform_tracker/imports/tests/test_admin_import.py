@@ -62,13 +62,26 @@ def test_it_downloads_the_template_with_the_importer_headers(admin_client, kind)
 
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_TYPE
-    disposition = f'attachment; filename="mau-nhap-{kind}.xlsx"'
-    assert response["Content-Disposition"] == disposition
+    assert response["Content-Disposition"].startswith("attachment; ")
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     header, example = list(sheet.iter_rows(max_row=2, values_only=True))
     importer = importer_class(kind)
     assert header == importer.headers()
     assert example[0] == importer.example[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "file_name"),
+    [
+        ("agencies", "mau-nhap-co-quan.xlsx"),
+        ("directives", "mau-nhap-van-ban-chi-dao.xlsx"),
+        ("findings", "mau-nhap-ton-tai-han-che.xlsx"),
+    ],
+)
+def test_it_names_the_template_file_in_vietnamese(admin_client, kind, file_name):
+    response = admin_client.get(url(kind, "import_template"))
+
+    assert response["Content-Disposition"] == f'attachment; filename="{file_name}"'
 
 
 # Preview and confirm ---------------------------------------------------------

@@ -9,11 +9,13 @@ import uuid
 from xml.sax.saxutils import escape
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from agencies.tests.factories import AgencyFactory, ReformAreaFactory
 from reform_tracker import celery_app
+from reform_tracker.imports import services
 from reform_tracker.imports.models import ImportJob, JobStatus
 from reform_tracker.imports.tests.test_import_jobs_worker import database_url
 from reform_tracker.imports.tests.workbooks import (
@@ -141,6 +143,51 @@ def test_it_shows_the_errors_of_a_file_and_writes_nothing(
     ]
     expect(page.get_by_role("button", name="Xác nhận nhập")).to_have_count(0)
     assert row_counts() == before
+
+
+def long_preview(area):
+    return findings_book(*(finding_row(n, area=area.name) for n in range(1, 61)))
+
+
+def assert_confirm_stays_in_view(page):
+    """In view as the page opens, and still once scrolled to the end."""
+    button = page.get_by_role("button", name="Xác nhận nhập")
+    expect(page.locator("table.import-preview tbody tr")).to_have_count(50)
+    assert page.evaluate("document.body.scrollHeight") > 2 * page.viewport_size["height"]
+    expect(button).to_be_in_viewport()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert page.evaluate("window.scrollY") > page.viewport_size["height"]
+    expect(button).to_be_in_viewport()
+
+
+def test_it_keeps_the_confirm_button_in_view_below_a_long_preview(
+    chromium_page, live_server, admin_user, area
+):
+    page = chromium_page
+    log_in(page, live_server, admin_user)
+
+    upload(page, long_preview(area))
+
+    assert_confirm_stays_in_view(page)
+
+
+def test_it_keeps_a_jobs_confirm_button_in_view_below_a_long_preview(
+    chromium_page, live_server, admin_user, area
+):
+    page = chromium_page
+    log_in(page, live_server, admin_user)
+    data = long_preview(area)
+    job = services.import_job_create(
+        kind="findings", upload=SimpleUploadedFile("tontai.xlsx", data), user=admin_user
+    )
+    summary = services.import_run(kind="findings", data=data, dry_run=True)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.PREVIEWED, preview=summary.to_dict()
+    )
+
+    page.goto(f"{live_server.url}/admin/remediation/finding/import/jobs/{job.pk}/")
+
+    assert_confirm_stays_in_view(page)
 
 
 # Redis + PostgreSQL pass: a real worker and the progress bar -----------------------

@@ -10,6 +10,8 @@ from directives.tests.factories import DirectiveFactory
 from reform_tracker.imports.registry import importer_class
 from reform_tracker.imports.services import import_run
 from reform_tracker.imports.templates import template_workbook
+from remediation.demo import load_demo_scenario
+from remediation.models import Finding
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,24 @@ def test_it_accepts_the_findings_template():
     assert summary.errors == []
     assert summary.created == 1
     assert summary.sample[0]["values"][6] == "30/11/2019"
+
+
+@pytest.mark.parametrize(
+    ("kind", "created", "unchanged"),
+    [("agencies", 0, 1), ("directives", 0, 1), ("findings", 1, 0)],
+)
+def test_it_imports_each_example_row_into_the_demo_without_changing_a_demo_row(
+    kind, created, unchanged
+):
+    load_demo_scenario()
+    findings = {f.code: f.agency.code for f in Finding.objects.select_related("agency")}
+
+    summary = import_run(kind=kind, data=template_workbook(importer_class(kind)), dry_run=False)
+
+    assert summary.errors == []
+    assert (summary.created, summary.updated, summary.unchanged) == (created, 0, unchanged)
+    stored = {f.code: f.agency.code for f in Finding.objects.select_related("agency")}
+    assert {code: stored[code] for code in findings} == findings
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.importers import AgencyLookup, ReformAreaLookup
 from agencies.models import ReformArea
-from directives.importers import document_number
-from directives.models import Directive
 from reform_tracker.imports.bulk import allocate_ids, insert_rows
 from reform_tracker.imports.engine import (
     NEW,
@@ -30,11 +29,13 @@ from reform_tracker.imports.engine import (
     required_text,
     text,
 )
-from reform_tracker.imports.workbook import cell_date, cell_multiline, cell_text, header_key
+from reform_tracker.imports.workbook import cell_multiline, cell_text, header_key
 
-from .models import Finding, Inspection, RemediationTask
+from ..models import Finding, Inspection, RemediationTask
+from ..workflow import OPEN_STATUSES
+from .lookups import DirectiveLookup, code_queries
+from .roles import AgencyRoles
 
-_SYMBOL_WITH_DATE = re.compile(r"^(?P<symbol>\S+)\s+ngày\s+(?P<date>.+)$", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 FINDING_COLUMNS = (
     "pk", "code", "inspection_id", "agency_id", "reform_area_id", "description",
@@ -45,57 +46,12 @@ TASK_COLUMNS = (
 )  # fmt: skip
 STATE_COLUMNS = (
     "f.code, f.id, f.inspection_id, f.agency_id, f.reform_area_id, f.description,"
-    " f.required_action, f.source_directive_id, t.id, t.due_date, t.monitoring_agency_id"
+    " f.required_action, f.source_directive_id, t.id, t.due_date, t.monitoring_agency_id,"
+    " t.lead_agency_id, t.status, t.title"
 )
 TITLE_LENGTH = RemediationTask._meta.get_field("title").max_length
 CODE_LENGTH = Finding._meta.get_field("code").max_length
 INSPECTION_LENGTH = Inspection._meta.get_field("name").max_length
-
-
-def _code_queries(select: str, codes: list[str]):
-    if connection.vendor == "postgresql":
-        yield f"{select} WHERE f.code = ANY(%s)", [codes]
-        return
-    for start in range(0, len(codes), 900):  # under SQLite's variable limit
-        chunk = codes[start : start + 900]
-        yield f"{select} WHERE f.code IN ({', '.join(['%s'] * len(chunk))})", chunk
-
-
-class DirectiveLookup:
-    """Directives by symbol; a symbol used in several years needs its date."""
-
-    def __init__(self) -> None:
-        self.by_symbol: dict[str, list[tuple[int, datetime.date]]] = defaultdict(list)
-        self.symbols: dict[int, str] = {}
-        for pk, symbol, issued in Directive.objects.values_list("pk", "symbol", "issue_date"):
-            self.by_symbol[symbol].append((pk, issued))
-            self.symbols[pk] = symbol
-
-    def find(self, value: str) -> int:
-        text, wanted_date = value, None
-        if match := _SYMBOL_WITH_DATE.match(value):
-            text, wanted_date = match["symbol"], cell_date(match["date"])
-        symbol = str(document_number(text))
-        matches = [
-            (pk, issued)
-            for pk, issued in self.by_symbol.get(symbol, [])
-            if wanted_date is None or issued == wanted_date
-        ]
-        if len(matches) == 1:
-            return matches[0][0]
-        if matches:
-            dates = ", ".join(issued.strftime("%d/%m/%Y") for _pk, issued in matches)
-            raise RowInvalid(
-                _(
-                    "có nhiều văn bản số “%(symbol)s” (ban hành %(dates)s): "
-                    "ghi kèm ngày, ví dụ “%(symbol)s ngày %(example)s”."
-                )
-                % {"symbol": symbol, "dates": dates, "example": matches[0][1].strftime("%d/%m/%Y")}
-            )
-        raise RowInvalid(
-            _("chưa có văn bản “%(symbol)s” trong hệ thống: hãy nhập văn bản trước.")
-            % {"symbol": value}
-        )
 
 
 @dataclass(slots=True)
@@ -113,24 +69,41 @@ class FindingRow:
     finding_id: int | None = None
     task_id: int | None = None
     agency_changed: bool = False
+    lead_id: int | None = None  # the task's lead: the inspected agency or its successor
+    monitor_from_area: bool = False
+    lead_changed: bool = False
+    title_changed: bool = False
 
     @property
     def title(self) -> str:
-        # Derived from the finding's text, so not compared on re-import: a
-        # title edited by staff stays until that text changes.
-        return (self.required_action or self.description)[:TITLE_LENGTH]
+        return derived_title(self.required_action, self.description)
+
+
+def inspection_year(record: FindingRow) -> int:
+    """The year of an inspection the import creates: from its name, else
+    from the due date."""
+    year = _YEAR.search(record.inspection)
+    return int(year[1]) if year else record.due_date.year
+
+
+def derived_title(required_action: str, description: str) -> str:
+    """A new task's title, from its finding's text. Not compared on
+    re-import: it follows that text only while staff have not edited it."""
+    return (required_action or description)[:TITLE_LENGTH]
 
 
 class FindingImporter(Importer):
     kind = "findings"
-    label = _("Tồn tại, hạn chế")
+    label = gettext_lazy("Tồn tại, hạn chế")
     CODE, INSPECTION, AGENCY, AREA = "Mã", "Đợt kiểm tra", "Cơ quan được kiểm tra", "Lĩnh vực CCHC"
     DESCRIPTION, ACTION, DUE = "Tồn tại, hạn chế", "Yêu cầu khắc phục", "Hạn báo cáo"
     MONITOR, DIRECTIVE = "Cơ quan theo dõi", "Văn bản chỉ đạo"
     required = (CODE, INSPECTION, AGENCY, AREA, DESCRIPTION, ACTION, DUE)
     optional = (MONITOR, DIRECTIVE)
+    # A code no real finding has ("VD": ví dụ), with the demo's agencies, area
+    # and directive: importing the template into the demo adds one row.
     example = (
-        "KT2019-01",
+        "VD-2019-01",
         "Kiểm tra công tác CCHC năm 2019",
         "STNMT",
         "Cải cách thủ tục hành chính",
@@ -147,10 +120,14 @@ class FindingImporter(Importer):
         self.area_monitor = dict(ReformArea.objects.values_list("pk", "monitoring_agency_id"))
         self.area_names = dict(ReformArea.objects.values_list("pk", "name"))
         self.directives = DirectiveLookup()
+        self.roles = AgencyRoles()
         self.first_row: dict[str, int] = {}
-        self.inspections = {
-            header_key(name): pk for pk, name in Inspection.objects.values_list("pk", "name")
-        }
+        self.inspections: dict[str, int] = {}
+        self.inspection_years: dict[str, int] = {}
+        self.years: dict[tuple[str, int], int] = {}
+        for pk, name, year in Inspection.objects.values_list("pk", "name", "year"):
+            self.inspections[header_key(name)] = pk
+            self.inspection_years[header_key(name)] = year
 
     def agency(self, value: object) -> int:
         return self.agencies.find(required_text(cell_text(value)))
@@ -180,6 +157,7 @@ class FindingImporter(Importer):
         record = FindingRow(row, *values)
         if record.monitor_id is None:
             record.monitor_id = self.area_monitor.get(record.area_id)
+            record.monitor_from_area = True
         return record
 
     def plan(self, records, errors):
@@ -206,16 +184,20 @@ class FindingImporter(Importer):
         for record in unique:
             state = stored.get(record.code)
             if state is None:
+                if self.inspected(record, errors):
+                    record.lead_id = self.lead(record, errors)
+                record.monitor_id = self.monitor(record, errors)
                 planned.append((record, NEW))
                 continue
             # state: the columns of STATE_COLUMNS, code first.
             record.finding_id, record.task_id = state[1], state[8]
             # A file without an optional column leaves what is stored alone.
             if self.MONITOR not in self.present:
-                record.monitor_id = state[10]
+                record.monitor_id, record.monitor_from_area = state[10], False
             if self.DIRECTIVE not in self.present:
                 record.directive_id = state[7]
             record.agency_changed = state[3] != record.agency_id
+            self.plan_task(record, state, errors)
             same = state[2:8] == (
                 inspection_id(record.inspection),
                 record.agency_id,
@@ -223,9 +205,65 @@ class FindingImporter(Importer):
                 record.description,
                 record.required_action,
                 record.directive_id,
-            ) and state[9:] == (record.due_date, record.monitor_id)
+            ) and state[9:11] == (record.due_date, record.monitor_id)
             planned.append((record, UNCHANGED if same else UPDATE))
         return planned
+
+    def plan_task(self, record: FindingRow, state: tuple, errors: list[RowError]) -> None:
+        """The lead, monitor and title a stored finding's task gets from its row."""
+        if record.task_id is None:  # a finding whose task was deleted: a new task
+            stored_lead = stored_monitor = None
+            is_open = True
+        else:
+            stored_lead, stored_monitor, is_open = state[11], state[10], state[12] in OPEN_STATUSES
+            # A title staff edited is theirs: it stays, whatever the file says.
+            if state[13] == derived_title(state[6], state[5]):
+                record.title_changed = record.title != state[13]
+        record.monitor_id = self.monitor(record, errors, stored=stored_monitor, is_open=is_open)
+        record.lead_id = stored_lead
+        if record.agency_changed and not self.inspected(record, errors):
+            return
+        # The lead follows the inspected agency only when the file changes it:
+        # a reassignment by staff stays otherwise.
+        if record.agency_changed or stored_lead is None:
+            record.lead_id = self.lead(record, errors, stored=stored_lead, is_open=is_open)
+        record.lead_changed = record.lead_id != stored_lead
+
+    def inspected(self, record: FindingRow, errors: list[RowError]) -> bool:
+        # A few inspections across many rows: their years once each.
+        key = (record.inspection, record.due_date.year)
+        if (year := self.years.get(key)) is None:
+            stored = self.inspection_years.get(header_key(record.inspection))
+            year = self.years[key] = stored or inspection_year(record)
+        try:
+            self.roles.check_inspected(record.agency_id, year)
+        except RowInvalid as error:
+            errors.append(RowError(record.row, self.AGENCY, str(error)))
+            return False
+        return True
+
+    def lead(self, record: FindingRow, errors: list[RowError], **task) -> int | None:
+        try:
+            return self.roles.for_task(record.agency_id, **task)
+        except RowInvalid as error:
+            errors.append(RowError(record.row, self.AGENCY, str(error)))
+            return None
+
+    def monitor(self, record: FindingRow, errors: list[RowError], **task) -> int | None:
+        if record.monitor_id is None:
+            return None
+        try:
+            return self.roles.for_task(record.monitor_id, **task)
+        except RowInvalid as error:
+            if not record.monitor_from_area:
+                errors.append(RowError(record.row, self.MONITOR, str(error)))
+            else:
+                message = _(
+                    "cơ quan theo dõi của lĩnh vực này: %(error)s Hoặc ghi cơ quan theo dõi "
+                    "ở cột “%(column)s”."
+                ) % {"error": error, "column": self.MONITOR}
+                errors.append(RowError(record.row, self.AREA, message))
+            return None
 
     def stored_state(self, codes: list[str]) -> dict[str, tuple]:
         """Each stored finding's comparable fields and its task's, by code.
@@ -240,7 +278,7 @@ class FindingImporter(Importer):
         )
         stored = {}
         with connection.cursor() as cursor:
-            for query, params in _code_queries(select, codes):
+            for query, params in code_queries(select, codes):
                 cursor.execute(query, params)
                 stored.update((row[0], row) for row in cursor.fetchall())
         return stored
@@ -260,18 +298,16 @@ class FindingImporter(Importer):
              "source_directive"],
             batch_size=1000,
         )  # fmt: skip
-        # Status, completion and reports belong to the workflow, never to imports.
-        task_fields = ["due_date", "monitoring_agency", "title", "directive"]
-        RemediationTask.objects.bulk_update(
-            [self.task(r) for r in changed if r.task_id and not r.agency_changed],
-            task_fields,
-            batch_size=1000,
-        )
-        RemediationTask.objects.bulk_update(
-            [self.task(r) for r in changed if r.task_id and r.agency_changed],
-            [*task_fields, "lead_agency"],
-            batch_size=1000,
-        )
+        # Status, completion and reports belong to the workflow, never to
+        # imports; the lead and the title are written only when they change.
+        groups: dict[tuple[str, ...], list[RemediationTask]] = defaultdict(list)
+        for r in changed:
+            if r.task_id:
+                fields = ("due_date", "monitoring_agency", "directive")
+                fields += ("lead_agency",) * r.lead_changed + ("title",) * r.title_changed
+                groups[fields].append(self.task(r))
+        for fields, tasks in groups.items():
+            RemediationTask.objects.bulk_update(tasks, fields, batch_size=1000)
         self.link_inspected_agencies(planned)
 
     def create_inspections(self, planned) -> None:
@@ -281,10 +317,8 @@ class FindingImporter(Importer):
             if action != UNCHANGED and key not in self.inspections:
                 missing.setdefault(key, record)
         for key, record in missing.items():
-            year = _YEAR.search(record.inspection)
             inspection = Inspection.objects.create(
-                name=record.inspection,
-                year=int(year[1]) if year else record.due_date.year,
+                name=record.inspection, year=inspection_year(record)
             )
             self.inspections[key] = inspection.pk
 
@@ -315,7 +349,7 @@ class FindingImporter(Importer):
 
     def task_row(self, r: FindingRow) -> tuple:
         return (
-            r.finding_id, r.directive_id, r.title, r.agency_id, r.monitor_id, r.due_date,
+            r.finding_id, r.directive_id, r.title, r.lead_id, r.monitor_id, r.due_date,
         )  # fmt: skip
 
     def finding(self, r: FindingRow) -> Finding:
@@ -336,7 +370,7 @@ class FindingImporter(Importer):
             finding_id=r.finding_id,
             directive_id=r.directive_id,
             title=r.title,
-            lead_agency_id=r.agency_id,
+            lead_agency_id=r.lead_id,
             monitoring_agency_id=r.monitor_id,
             due_date=r.due_date,
         )

@@ -1,0 +1,5 @@
+"""Import of inspection findings, each with its remediation task."""
+
+from .findings import FindingImporter
+
+__all__ = ["FindingImporter"]
