@@ -20,14 +20,17 @@ pytestmark = pytest.mark.django_db
 
 URL = "/tong-hop/"
 AS_OF = "01/12/2019"
-# Demo facts (remediation/demo.py): the 2019 inspection's twelve findings,
-# every task due 30/11/2019. Completed by then: KT2019-01 (25/11), -03 (29/11),
-# -06 (20/11), -08 (27/11), -11 (28/11). Completed only after 01/12/2019:
-# -04 (10/12) and -10 (20/12), so not completed as of that day. Never
-# completed: -02, -05, -07, -09, -12. As of 01/12/2019 every 2019 task not
-# completed is overdue.
+# Demo facts (remediation/demo): the 2019 inspection's fourteen findings,
+# every task due 30/11/2019; only KT2019-14's due date was extended, to
+# 15/12/2019. Completed by then: KT2019-01 (25/11), -03 (29/11), -06 (20/11),
+# -08 (27/11), -11 (28/11). Completed only after 01/12/2019: -04 (10/12) and
+# -10 (20/12), so not completed as of that day. Never completed: -02, -05,
+# -07, -09, -12, -13, -14. As of 01/12/2019 every task not completed is
+# overdue but -14, still within its extended date (more than 3 days ahead:
+# not "due soon").
 ON_TIME_BY_01_12 = 5
-OVERDUE_ON_01_12 = 7
+OVERDUE_ON_01_12 = 8  # -02, -04, -05, -07, -09, -10, -12, -13
+WITHIN_ON_01_12 = 1  # -14
 
 
 @pytest.fixture
@@ -52,9 +55,14 @@ def figure_link(response, name):
 
 
 def links_with_counts(response):
-    """Every (task-list URL, number) pair on the page."""
-    pairs = re.findall(r'href="(/\?[^"]*)"[^>]*>(?:<span[^>]*>)?\s*(\d+)\s*<', response.text)
-    return [(unescape(url), int(number)) for url, number in pairs]
+    """Every (task-list URL, number of tasks) pair on the page. The oldest
+    overdue days link to the overdue tasks too, but count days, not tasks."""
+    pairs = re.findall(
+        r'<a\s([^>]*?)href="(/\?[^"]*)"[^>]*>(?:<span[^>]*>)?\s*(\d+)\s*<', response.text
+    )
+    return [
+        (unescape(url), int(number)) for attrs, url, number in pairs if "days-link" not in attrs
+    ]
 
 
 def listed(user, url):
@@ -86,31 +94,34 @@ def test_it_shows_the_demo_figures_as_of_01_12_2019(client, demo):
     assert response.status_code == 200
     assert figure(response, "completed-on-time") == str(ON_TIME_BY_01_12)
     assert figure(response, "completed-late") == "0"
-    assert figure(response, "within") == "0"
+    assert figure(response, "within") == str(WITHIN_ON_01_12)
     assert figure(response, "overdue") == str(OVERDUE_ON_01_12)
     assert figure(response, "due-soon") == "0"
-    assert figure(response, "total") == str(ON_TIME_BY_01_12 + OVERDUE_ON_01_12)
-    assert figure(response, "rate") == "41,7%"  # 5 of 12
+    assert figure(response, "total") == str(ON_TIME_BY_01_12 + OVERDUE_ON_01_12 + WITHIN_ON_01_12)
+    assert figure(response, "rate") == "38,5%"  # 5 on time of 13 decided (5 + 8)
 
 
 def test_it_counts_every_2019_task_not_completed_as_overdue_on_01_12_2019(client, demo):
     login(client, "sonoivu")
     response = client.get(URL, {"ngay": AS_OF})
     day = datetime.date(2019, 12, 1)
-    not_done = (
-        RemediationTask.objects.filter(due_date__year=2019)
-        .exclude(status=TaskStatus.COMPLETED, completed_on__lte=day)
-        .count()
+    not_done = RemediationTask.objects.filter(due_date__year=2019).exclude(
+        status=TaskStatus.COMPLETED, completed_on__lte=day
     )
-    assert figure(response, "overdue") == str(not_done)
-    assert figure(response, "within") == "0"
+    # Overdue is past the effective due date: the one extension granted
+    # (KT2019-14, to 15/12) keeps its task within the deadline.
+    extended = not_done.filter(extended_due_date__gte=day)
+    assert list(extended.values_list("finding__code", flat=True)) == ["KT2019-14"]
+    assert figure(response, "overdue") == str(not_done.count() - extended.count())
+    assert figure(response, "within") == str(extended.count())
 
 
 def test_it_counts_late_completions_once_they_happened(client, demo):
     login(client, "sonoivu")
     response = client.get(URL, {"ngay": "31/12/2019"})
     assert figure(response, "completed-late") == "2"  # KT2019-04, KT2019-10
-    assert figure(response, "overdue") == "5"
+    # -02, -05, -07, -09, -12, -13, and -14 past its extended date (15/12).
+    assert figure(response, "overdue") == "7"
 
 
 def test_it_shows_an_agency_row_with_its_oldest_overdue_days(client, demo):
@@ -119,8 +130,12 @@ def test_it_shows_an_agency_row_with_its_oldest_overdue_days(client, demo):
     stnmt = Agency.objects.get(code="STNMT")
     row = re.search(rf'<tr data-agency="{stnmt.pk}">(.*?)</tr>', response.text, re.S).group(1)
     cells = re.findall(r'<td class="num">(?:<a[^>]*>)?([^<]*)<', row)
-    # 2 tasks: KT2019-08 on time, KT2019-05 overdue since 30/11 (10 days); rate 1/2.
-    assert cells == ["2", "1", "0", "0", "1", "50,0", "10"]
+    # 3 tasks: KT2019-08 on time, KT2019-05 and -13 overdue since 30/11 (10
+    # days); rate 1/3.
+    assert cells == ["3", "1", "0", "0", "2", "33,3", "10"]
+    # The days link to the overdue tasks they are counted from.
+    days_link = re.search(r'class="days-link" href="([^"]+)"', row).group(1)
+    assert days_link == re.search(r'class="overdue-link" href="([^"]+)"', row).group(1)
 
 
 def test_it_groups_communes_under_their_district(client, demo):
@@ -221,7 +236,7 @@ def test_it_shows_an_error_for_a_bad_date_and_ignores_it(client, demo):
     assert response.status_code == 200
     assert "Hạn từ ngày" in response.text or "hạn từ ngày" in response.text
     assert 'class="form-errors"' in response.text
-    assert figure(response, "total") == "12"
+    assert figure(response, "total") == "14"
 
 
 def test_it_shows_the_trend_per_month_with_links(client, demo):
@@ -236,9 +251,10 @@ def test_it_shows_the_trend_per_month_with_links(client, demo):
         table,
     )
     summary = [(label, int(due), int(done)) for label, _u, due, _v, done in rows]
-    # All twelve fall due in November; completed: four in November (01, 03,
-    # 06, 08, 11 → five), two in December (04, 10).
-    assert summary == [("10/2019", 0, 0), ("11/2019", 12, 5), ("12/2019", 0, 2)]
+    # Thirteen fall due in November, KT2019-14 (extended to 15/12) in
+    # December; completed: five in November (01, 03, 06, 08, 11), two in
+    # December (04, 10).
+    assert summary == [("10/2019", 0, 0), ("11/2019", 13, 5), ("12/2019", 1, 2)]
     for label, due_url, due, done_url, done in rows:
         assert listed(user, unescape(due_url)) == int(due), label
         assert listed(user, unescape(done_url)) == int(done), label
@@ -249,10 +265,11 @@ def test_it_shows_the_same_figures_by_area_directive_and_inspection(client, demo
     text = client.get(URL, {"ngay": AS_OF}).text
     inspections = text.split('id="inspections-title"')[1]
     assert re.search(
-        r"Kiểm tra công tác CCHC năm 2019</th><td class=\"num\"><a href=\"[^\"]+\">12<", inspections
+        r"Kiểm tra công tác CCHC năm 2019</th><td class=\"num\"><a href=\"[^\"]+\">14<", inspections
     )
     directives = text.split('id="directives-title"')[1].split("</section>")[0]
-    assert re.search(r"57/TB-UBND</th><td class=\"num\"><a href=\"[^\"]+\">10<", directives)
+    # 57/TB-UBND: all but the two postal findings (-07, -08).
+    assert re.search(r"57/TB-UBND</th><td class=\"num\"><a href=\"[^\"]+\">12<", directives)
     assert re.search(r"45/2016/QĐ-TTg</th><td class=\"num\"><a href=\"[^\"]+\">2<", directives)
     areas = text.split('id="areas-title"')[1].split("</section>")[0]
     assert re.search(r"Hiện đại hóa hành chính</th><td class=\"num\"><a href=\"[^\"]+\">5<", areas)
@@ -262,10 +279,11 @@ def test_it_shows_the_same_figures_by_area_directive_and_inspection(client, demo
 
 
 def test_it_shows_a_monitoring_department_what_it_monitors(client, demo):
-    user = User.objects.get(username="sotuphap")  # monitors LV2; supports KT2019-09
+    # Monitors LV2 (KT2019-13, -14); supports KT2019-09.
+    user = User.objects.get(username="sotuphap")
     client.force_login(user)
     response = client.get(URL, {"ngay": AS_OF})
-    assert figure(response, "total") == str(tasks_visible_to(user=user).count()) == "1"
+    assert figure(response, "total") == str(tasks_visible_to(user=user).count()) == "3"
     assert "UBND xã Năng Khả" in response.text
     assert "Sở Giáo dục và Đào tạo" not in response.text
 
@@ -273,7 +291,7 @@ def test_it_shows_a_monitoring_department_what_it_monitors(client, demo):
 def test_it_shows_an_agency_officer_their_agency(client, demo):
     login(client, "canbo.stnmt")
     response = client.get(URL, {"ngay": AS_OF})
-    assert figure(response, "total") == "2"
+    assert figure(response, "total") == "3"  # KT2019-05, -08, -13
     assert "Sở Y tế" not in response.text
 
 
@@ -282,7 +300,7 @@ def test_it_shows_a_district_its_communes(client, demo):
     user = UserFactory(agency=district, role=Role.LEADER)
     client.force_login(user)
     response = client.get(URL, {"ngay": AS_OF})
-    assert figure(response, "total") == "3"  # KT2019-07 and its communes' -01, -09
+    assert figure(response, "total") == "4"  # KT2019-07, -14 and its communes' -01, -09
     assert "UBND xã Thanh Tương" in response.text
     assert "UBND xã Yên Nguyên" not in response.text
     for url, number in links_with_counts(response):

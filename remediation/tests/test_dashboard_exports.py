@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 EXPORT = "/tong-hop/xuat/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# As of 01/12/2019 (remediation/demo): every task due 30/11/2019 and not
+# completed by then; KT2019-14, extended to 15/12/2019, is still within.
 OVERDUE_CODES = {
     "KT2019-02",
     "KT2019-04",
@@ -33,6 +35,7 @@ OVERDUE_CODES = {
     "KT2019-09",
     "KT2019-10",
     "KT2019-12",
+    "KT2019-13",
 }
 
 
@@ -70,7 +73,8 @@ def test_it_writes_three_sheets_with_vietnamese_headers(client, coordinator):
         "Chưa hoàn thành, trong hạn", "Trong đó: sắp đến hạn", "Chưa hoàn thành, quá hạn",
         "Tỷ lệ đúng hạn (%)",
     ]  # fmt: skip
-    assert [c.value for c in summary[4]] == ["toàn tỉnh", 12, 5, 0, 0, 0, 7, 41.7]
+    # 14 tasks: 5 on time, KT2019-14 within, 8 overdue; rate 5 of 13.
+    assert [c.value for c in summary[4]] == ["toàn tỉnh", 14, 5, 0, 1, 0, 8, 38.5]
     assert [c.value for c in agencies[3]][:4] == ["STT", "Cơ quan", "Cấp", "Cơ quan cấp trên"]
     assert [c.value for c in overdue[3]] == [
         "STT", "Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Cấp", "Hạn báo cáo", "Gia hạn đến",
@@ -103,7 +107,7 @@ def test_it_lists_every_overdue_task_with_its_days(client, coordinator):
     overdue = workbook(export(client, "xlsx"))["Nhiệm vụ quá hạn"]
     rows = list(overdue.iter_rows(min_row=4, values_only=True))
     assert {row[1] for row in rows} == OVERDUE_CODES
-    assert [row[0] for row in rows] == list(range(1, 8))
+    assert [row[0] for row in rows] == list(range(1, 9))
     assert {row[7] for row in rows} == {1}  # due 30/11, as of 01/12
     stnmt = next(row for row in rows if row[1] == "KT2019-05")
     assert stnmt[3] == "Sở Tài nguyên và Môi trường"
@@ -114,7 +118,9 @@ def test_it_lists_agencies_grouped_with_their_rank(client, coordinator):
     agencies = workbook(export(client, "xlsx"))["Theo cơ quan"]
     rows = {row[1]: row for row in agencies.iter_rows(min_row=4, values_only=True)}
     assert rows["Cấp tỉnh (sở, ban, ngành)"][0] is None
-    assert rows["Sở Tài nguyên và Môi trường"][4:13] == (2, 1, 0, 0, 0, 1, 50, 1, 5)
+    # KT2019-08 on time, -05 and -13 overdue one day: 1 of 3; ranked after
+    # the four agencies at 100 % (SGDDT, SXD, SYT, xã Thanh Tương).
+    assert rows["Sở Tài nguyên và Môi trường"][4:13] == (3, 1, 0, 0, 0, 2, 33.3, 1, 5)
     assert rows["UBND xã Năng Khả"][3] == "UBND huyện Na Hang"
 
 
@@ -152,7 +158,7 @@ def test_its_text_cell_leaves_plain_text_alone():
 def test_it_exports_the_current_filters(client, coordinator):
     agency = Agency.objects.get(code="STNMT")
     book = workbook(export(client, "xlsx", cap=agency.kind))
-    assert book["Tổng hợp"]["B4"].value == 7  # six departments, two tasks for STNMT
+    assert book["Tổng hợp"]["B4"].value == 8  # six departments, three tasks for STNMT
     assert "Cấp: Sở, ban, ngành" in book["Tổng hợp"]["A4"].value
 
 
@@ -160,7 +166,8 @@ def test_it_exports_only_the_users_scope(client):
     load_demo_scenario()
     client.force_login(User.objects.get(username="lanhdao.stnmt"))
     overdue = workbook(export(client, "xlsx"))["Nhiệm vụ quá hạn"]
-    assert [row[1] for row in overdue.iter_rows(min_row=4, values_only=True)] == ["KT2019-05"]
+    codes = [row[1] for row in overdue.iter_rows(min_row=4, values_only=True)]
+    assert codes == ["KT2019-05", "KT2019-13"]  # not -08 (on time), nor other agencies'
 
 
 def test_it_refuses_an_unknown_format_and_get(client, coordinator):
@@ -213,14 +220,15 @@ def test_its_page_and_font_follow_decree_30(client, coordinator):
 def test_its_body_has_the_figures_and_the_overdue_agencies(client, coordinator):
     document = Document(io.BytesIO(export(client, "docx")))
     texts = [p.text for p in document.paragraphs]
-    assert "Tổng số nhiệm vụ khắc phục: 12, trong đó:" in texts
+    assert "Tổng số nhiệm vụ khắc phục: 14, trong đó:" in texts
     assert "- Hoàn thành đúng hạn: 5 nhiệm vụ;" in texts
-    assert "- Chưa hoàn thành, quá hạn: 7 nhiệm vụ." in texts
-    assert any(t.startswith("Tỷ lệ hoàn thành đúng hạn: 41,7%") for t in texts)
+    assert "- Chưa hoàn thành, quá hạn: 8 nhiệm vụ." in texts
+    assert any(t.startswith("Tỷ lệ hoàn thành đúng hạn: 38,5%") for t in texts)
     overdue = document.tables[2]
     assert [c.text for c in overdue.rows[0].cells][1] == "Cơ quan"
     names = [row.cells[1].text for row in overdue.rows[1:]]
-    assert len(names) == 7 and "Sở Tài nguyên và Môi trường" in names
+    # Eight overdue tasks in seven agencies (two for STNMT, listed first).
+    assert len(names) == 7 and names[0] == "Sở Tài nguyên và Môi trường"
     closing_left, closing_right = document.tables[-1].rows[0].cells
     assert closing_left.paragraphs[0].text == "Nơi nhận:"
     assert "- UBND tỉnh (b/c);" in [p.text for p in closing_left.paragraphs]
@@ -256,7 +264,7 @@ def test_the_command_writes_the_format_of_the_extension(tmp_path):
     load_demo_scenario()
     call_command("export_summary", output=str(tmp_path / "th.xlsx"), as_of="01/12/2019")
     book = load_workbook(tmp_path / "th.xlsx")
-    assert [c.value for c in book["Tổng hợp"][4]][:3] == ["toàn tỉnh", 12, 5]
+    assert [c.value for c in book["Tổng hợp"][4]][:3] == ["toàn tỉnh", 14, 5]
     call_command("export_summary", output=str(tmp_path / "th.docx"), as_of="01/12/2019")
     document = Document(tmp_path / "th.docx")
     assert "Tuyên Quang, ngày 01 tháng 12 năm 2019" in [
@@ -291,7 +299,7 @@ def test_the_command_refuses_a_missing_folder(tmp_path):
 
 @pytest.fixture
 def large(settings):
-    settings.EXPORT_ASYNC_TASK_THRESHOLD = 5  # the demo's 12 tasks are "large"
+    settings.EXPORT_ASYNC_TASK_THRESHOLD = 5  # the demo's 14 tasks are "large"
 
 
 def start_in_background(client, django_capture_on_commit_callbacks, **data):
@@ -320,7 +328,7 @@ def test_a_large_export_runs_in_the_background_with_progress(
     assert download.status_code == 200
     assert download["Content-Type"] == XLSX
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert [c.value for c in book["Tổng hợp"][4]][:3] == ["toàn tỉnh", 12, 5]
+    assert [c.value for c in book["Tổng hợp"][4]][:3] == ["toàn tỉnh", 14, 5]
 
 
 def test_a_job_runs_once(client, coordinator, large, django_capture_on_commit_callbacks):
