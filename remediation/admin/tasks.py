@@ -17,6 +17,7 @@ from import_export.admin import ExportMixin
 
 from reform_tracker.imports.formats import SafeXLSX
 
+from ..deadlines import DeadlineState
 from ..models import ExtensionRequest, RemediationReport, RemediationTask, ReportState, TaskEvent
 from ..resources import RemediationTaskResource
 from ..services import WorkflowError, task_reassign, task_review
@@ -168,6 +169,27 @@ RETURN = Decision(
 )
 
 
+class DeadlineFilter(admin.SimpleListFilter):
+    """The task list's deadline classes (overdue first), by the one rule."""
+
+    title = gettext_lazy("thời hạn")
+    parameter_name = "thoi_han"
+
+    def lookups(self, request, model_admin):
+        return [
+            (DeadlineState.OVERDUE, DeadlineState.OVERDUE.label),
+            (DeadlineState.DUE_SOON, DeadlineState.DUE_SOON.label),
+            (DeadlineState.IN_TIME, DeadlineState.IN_TIME.label),
+            (DeadlineState.COMPLETED_ON_TIME, DeadlineState.COMPLETED_ON_TIME.label),
+            (DeadlineState.COMPLETED_LATE, DeadlineState.COMPLETED_LATE.label),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in DeadlineState.values:
+            return queryset.in_deadline_class(self.value())
+        return queryset
+
+
 @admin.register(RemediationTask)
 class RemediationTaskAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     task_lookup = "pk"
@@ -178,7 +200,7 @@ class RemediationTaskAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     list_display = ["title", "code", "lead_agency", "monitoring_agency", "due_date",
                     "extended_due_date", "status", "completed_on"]  # fmt: skip
     list_editable = ()  # status changes only through the workflow
-    list_filter = ["status", "due_date", "monitoring_agency"]
+    list_filter = [DeadlineFilter, "status", "due_date", "monitoring_agency"]
     search_fields = ["title", "finding__code", "lead_agency__name", "lead_agency__code"]
     date_hierarchy = "due_date"
     autocomplete_fields = [
