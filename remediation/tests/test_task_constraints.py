@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from agencies.tests.factories import AgencyFactory
+from directives.tests.factories import DirectiveFactory
 from remediation.models import RemediationTask, TaskStatus
 from remediation.tests.factories import RemediationTaskFactory
 
@@ -68,3 +70,19 @@ def test_it_explains_the_constraints_in_vietnamese_on_validation(task):
     messages = " ".join(error.value.messages)
     assert "Nhiệm vụ hoàn thành phải có ngày hoàn thành" in messages
     assert "Ngày gia hạn phải sau hạn ban đầu" in messages
+
+
+def test_it_refuses_a_second_task_for_one_finding(task):
+    # On PostgreSQL migration 0002 once dropped this index; 0009 restores it.
+    assert task.finding_id is not None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RemediationTaskFactory(finding=task.finding)
+
+
+def test_it_allows_many_tasks_without_a_finding():
+    agency, directive = AgencyFactory(), DirectiveFactory()
+    for _ in range(2):
+        RemediationTaskFactory(
+            finding=None, directive=directive, lead_agency=agency, monitoring_agency=agency
+        )
+    assert RemediationTask.objects.filter(finding=None).count() == 2
