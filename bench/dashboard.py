@@ -37,13 +37,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
-)
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from agencies.models import Agency, ReformArea, Role, User  # noqa: E402
@@ -75,15 +72,16 @@ def users() -> tuple[User, User]:
 
 
 def page(client: Client, url: str, loads: int) -> dict:
-    client.get(url)  # warm-up: connection, templates, caches
+    client.get(url, secure=True)  # warm-up: connection, templates, caches
     times = []
     for _ in range(loads):
         started = time.perf_counter()
-        response = client.get(url)
+        # secure: the production settings redirect plain HTTP to HTTPS
+        response = client.get(url, secure=True)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+        client.get(url, secure=True)
     # Transaction control is the connection's, not the page's SQL; SET LOCAL
     # needs the transaction it ran in.
     control = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
@@ -140,7 +138,15 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     args = parser.parse_args()
 
-    setup_test_environment()
+    # Production settings, with the test client's host, and plain static files
+    # (no collectstatic manifest here). Not setup_test_environment(): its
+    # instrumented template rendering copies the context at every include and
+    # would be timed as if it were the page's own work.
+    plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        STORAGES={**settings.STORAGES, "staticfiles": plain_static},
+    ).enable()
     old_name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
         name = str(Path(old_name).with_name(args.db or "bench_dashboard.sqlite3"))

@@ -103,14 +103,14 @@ class TaskFilterForm(forms.Form):
         if data.get("van_ban"):
             directive = data["van_ban"]
             tasks = tasks.filter(
-                Q(directive_id=directive) | Q(finding__source_directive_id=directive)
+                Q(directive_id=directive) | Q(finding_source_directive_id=directive)
             )
         if data.get("dot"):
-            tasks = tasks.filter(finding__inspection_id=data["dot"])
+            tasks = tasks.filter(finding_inspection_id=data["dot"])
         if data.get("linh_vuc"):
-            tasks = tasks.filter(finding__reform_area_id=data["linh_vuc"])
+            tasks = tasks.filter(finding_area_id=data["linh_vuc"])
         if data.get("tieu_chi"):
-            tasks = tasks.filter(finding__criterion_id=data["tieu_chi"])
+            tasks = tasks.filter(finding_criterion_id=data["tieu_chi"])
         if data.get("co_quan"):
             tasks = tasks.filter(lead_agency_id=data["co_quan"])
         if data.get("cap"):

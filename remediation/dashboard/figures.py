@@ -187,12 +187,14 @@ def agency_rows(groups) -> list[AgencyRow]:
     return rows
 
 
+# The finding's, as copied onto the task (``RemediationTask.finding_*``):
+# no join to the findings.
 DIMENSIONS = (
-    "finding__reform_area_id",
-    "finding__criterion_id",
-    "finding__inspection_id",
+    "finding_area_id",
+    "finding_criterion_id",
+    "finding_inspection_id",
     "directive_id",
-    "finding__source_directive_id",
+    "finding_source_directive_id",
 )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from agencies.models import Agency
+from agencies.models import Agency, Criterion, ReformArea
 from directives.models import Directive
 
 from ..deadlines import (
@@ -22,7 +22,7 @@ from ..deadlines import (
     deadline_state,
 )
 from ..workflow import OPEN_STATUSES, TaskStatus
-from .inspections import Finding
+from .inspections import Finding, Inspection
 
 
 class PageFirstIterable(ModelIterable):
@@ -93,6 +93,22 @@ class RemediationTaskQuerySet(models.QuerySet):
         return self.filter(deadline_q(state, today or timezone.localdate()))
 
 
+def _finding_copy(model, verbose_name) -> models.ForeignKey:
+    """A column of the finding kept on the task by the database (no constraint:
+    the finding's own foreign key has it)."""
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # indexed with the due date, below
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+
 class RemediationTask(models.Model):
     """What an agency must do, by its due date, to fix a finding or a directive item."""
 
@@ -114,6 +130,16 @@ class RemediationTask(models.Model):
         related_name="tasks",
     )
     directive_item = models.CharField(_("nội dung chỉ đạo"), max_length=255, blank=True)
+    # The finding's inspection, reform area, criterion and directing document,
+    # copied onto the task by database triggers (migration 0010, one rule for
+    # every writer: imports, the admin, SQL) whenever a task or its finding
+    # is written. Filters and the dashboard read them: through the finding
+    # they cost a join of two tables of a million rows on every page. Read
+    # them from the database; an unsaved instance does not have them.
+    finding_inspection = _finding_copy(Inspection, _("đợt kiểm tra"))
+    finding_area = _finding_copy(ReformArea, _("lĩnh vực CCHC"))
+    finding_criterion = _finding_copy(Criterion, _("tiêu chí"))
+    finding_source_directive = _finding_copy(Directive, _("văn bản chỉ đạo của tồn tại"))
     title = models.CharField(_("nhiệm vụ"), max_length=500)
     # Indexed with the id (task_lead_scope, task_monitor_scope): the scope
     # rule reads ids by agency from the index alone.
@@ -208,6 +234,19 @@ class RemediationTask(models.Model):
                 fields=["id", "due_date"],
                 include=["status", "effective_due_date", "open_until"],
                 name="task_id_due",
+            ),
+            # The task list's and the dashboard's filters on the finding, and
+            # a period within them.
+            models.Index(
+                fields=["finding_inspection", "effective_due_date"], name="task_inspection_due"
+            ),
+            models.Index(fields=["finding_area", "effective_due_date"], name="task_area_due"),
+            models.Index(
+                fields=["finding_criterion", "effective_due_date"], name="task_criterion_due"
+            ),
+            models.Index(
+                fields=["finding_source_directive", "effective_due_date"],
+                name="task_source_directive_due",
             ),
             # Home Affairs' review queue, in its page's order.
             models.Index(
