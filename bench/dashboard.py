@@ -45,6 +45,7 @@ from django.utils import timezone  # noqa: E402
 
 from agencies.models import Agency, ReformArea, Role, User  # noqa: E402
 from bench.fill import fill  # noqa: E402
+from reform_tracker.memory import freeze_startup_objects  # noqa: E402
 from remediation.dashboard.snapshot import dashboard_snapshot_refresh  # noqa: E402
 from remediation.models import Inspection, RemediationTask  # noqa: E402
 from remediation.reports.jobs import summary_export  # noqa: E402
@@ -166,6 +167,7 @@ def main() -> None:
 def run(args) -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
     prepare(args)
+    freeze_startup_objects()  # as reform_tracker/wsgi.py does in each web worker
     coordinator, officer = users()
     inspection = Inspection.objects.filter(name__startswith="B ").order_by("-year", "name").first()
     area = ReformArea.objects.get(code="LV3")

@@ -41,16 +41,11 @@ class Counts:
     oldest_due: datetime.date | None = None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Counts:
-        oldest = row["oldest_due"]
+    def from_values(cls, values) -> Counts:
+        """From the ``COUNT_COLUMNS`` of a query row, in that order."""
+        total, on_time, late, in_time, soon, overdue, oldest = values
         return cls(
-            row["total"],
-            row["completed_on_time"],
-            row["completed_late"],
-            row["in_time"],
-            row["due_soon"],
-            row["overdue"],
-            _as_date(oldest) if oldest else None,
+            total, on_time, late, in_time, soon, overdue, _as_date(oldest) if oldest else None
         )
 
     def add(self, other: Counts) -> None:
@@ -113,6 +108,10 @@ class AgencyRow:
     parent_id: int | None
     parent_name: str | None
     counts: Counts
+    sort_name: str = dataclasses.field(init=False)  # sorted by, thousands of times
+
+    def __post_init__(self) -> None:
+        self.sort_name = self.name.casefold()
 
     @property
     def kind_label(self) -> str:
@@ -152,11 +151,28 @@ class Figures:
     memo: dict | None = None
 
 
+# The columns of every aggregate row, after its keys: ``Counts``'s fields.
+COUNT_COLUMNS = (
+    "total",
+    "completed_on_time",
+    "completed_late",
+    "in_time",
+    "due_soon",
+    "overdue",
+    "oldest_due",
+)
+
+
 def class_aggregates(today: datetime.date) -> dict[str, Any]:
-    """Conditional counts of each deadline class, as ``annotate``/``aggregate`` kwargs."""
+    """Conditional counts of each deadline class, as ``annotate``/``aggregate``
+    kwargs, in the order of ``COUNT_COLUMNS``."""
     return {
         "total": Count("pk"),
-        **{state: Count("pk", filter=deadline_q(state, today)) for state in CLASSES},
+        **{
+            state: Count("pk", filter=deadline_q(state, today))
+            for state in COUNT_COLUMNS
+            if state in CLASSES
+        },
         "oldest_due": Min("effective_due_date", filter=deadline_q(DeadlineState.OVERDUE, today)),
     }
 
@@ -171,17 +187,11 @@ AGENCY_FIELDS = (
 
 
 def agency_rows(groups) -> list[AgencyRow]:
-    """One row per lead agency (the ``co_quan`` filter of the task list), by id."""
+    """One row per lead agency (the ``co_quan`` filter of the task list), by
+    id, from rows of ``AGENCY_FIELDS`` then ``COUNT_COLUMNS``."""
     rows = [
-        AgencyRow(
-            id=row["lead_agency_id"],
-            name=row["lead_agency__name"],
-            kind=row["lead_agency__kind"],
-            parent_id=row["lead_agency__parent_id"],
-            parent_name=row["lead_agency__parent__name"],
-            counts=Counts.from_row(row),
-        )
-        for row in groups
+        AgencyRow(pk, name, kind, parent, parent_name, Counts.from_values(counts))
+        for pk, name, kind, parent, parent_name, *counts in groups
     ]
     rows.sort(key=lambda row: row.id)
     return rows
@@ -206,14 +216,14 @@ def _named(model, ids: set[int], label=str) -> dict[int, str]:
 
 def dimension_rows(groups) -> tuple[list[NamedRow], list[NamedRow], list[NamedRow]]:
     """Areas (with their criteria), directives and inspections, from the
-    counts of each combination that occurs, rolled up here."""
+    counts of each combination that occurs (rows of ``DIMENSIONS`` then
+    ``COUNT_COLUMNS``), rolled up here."""
     areas: dict[int, Counts] = {}
     criteria: dict[tuple[int, int], Counts] = {}
     directives: dict[int, Counts] = {}
     inspections: dict[int, Counts] = {}
-    for row in groups:
-        counts = Counts.from_row(row)
-        area, criterion, inspection, directive, source = (row[d] for d in DIMENSIONS)
+    for area, criterion, inspection, directive, source, *values in groups:
+        counts = Counts.from_values(values)
         if area:
             areas.setdefault(area, Counts()).add(counts)
         if area and criterion:  # its link filters on both
@@ -280,8 +290,12 @@ def _grouped_separately(tasks: QuerySet[RemediationTask], today: datetime.date, 
     """The four GROUP BYs as separate queries (databases without GROUPING SETS)."""
     tasks = tasks.order_by()
     aggregates = class_aggregates(today)
-    agencies = tasks.values(*AGENCY_FIELDS).annotate(**aggregates)
-    dimensions = tasks.values(*DIMENSIONS).annotate(**aggregates)
+    agencies = agency_rows(
+        tasks.values(*AGENCY_FIELDS).annotate(**aggregates).values_list(*AGENCY_FIELDS, *aggregates)
+    )
+    dimensions = (
+        tasks.values(*DIMENSIONS).annotate(**aggregates).values_list(*DIMENSIONS, *aggregates)
+    )
     if not months:
         return agencies, dimensions, {}, {}
     first, last = months[0][0], months[-1][1]
@@ -324,8 +338,7 @@ def figures_compute(
         groups = grouped_in_one_scan(tasks, as_of, months)
     else:
         groups = _grouped_separately(tasks, as_of, months)
-    agency_groups, dimension_groups, due, done = groups
-    agencies = agency_rows(agency_groups)
+    agencies, dimension_groups, due, done = groups
     total = Counts()
     for row in agencies:
         total.add(row.counts)

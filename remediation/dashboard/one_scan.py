@@ -4,8 +4,8 @@ On PostgreSQL the four GROUP BYs the page needs (by agency, by the finding's
 dimensions, tasks falling due per month, tasks completed per month) run as
 the GROUPING SETS of one query over the filtered queryset's own SQL: the
 filter, the scope rule and the join to the findings are paid once instead of
-four times. The rows have the same keys as the separate ORM queries, and the
-counts use ``deadline_class_expression``, whose classes are exactly the
+four times. The rows have the same columns, in the same order, as the
+separate ORM queries, and the counts use ``deadline_class_expression``, whose classes are exactly the
 ``deadline_q`` filters of the task list.
 """
 
@@ -15,6 +15,8 @@ import datetime
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
+
+from agencies.models import Agency
 
 from ..deadlines import DeadlineState, deadline_class_expression
 from ..workflow import TaskStatus
@@ -32,20 +34,33 @@ def grouped_in_one_scan(
     tasks: QuerySet,
     today: datetime.date,
     months: list[tuple[datetime.date, datetime.date]],
-) -> tuple[list[dict], list[dict], dict, dict]:
-    from .figures import AGENCY_FIELDS, CLASSES, DIMENSIONS
+) -> tuple[list, list[tuple], dict, dict]:
+    """The agencies' rows (``AgencyRow``, by id); rows of ``DIMENSIONS``
+    followed by ``COUNT_COLUMNS``; tasks falling due and completed per month."""
+    from .figures import COUNT_COLUMNS, DIMENSIONS, AgencyRow, Counts
 
-    keys = [*AGENCY_FIELDS, *DIMENSIONS]
+    # Grouped by ids only; the agencies' names are joined to the (few) agency
+    # groups afterwards, not to every task.
     inner = (
         tasks.order_by()
         .annotate(dashboard_class=deadline_class_expression(today))
-        .values_list(*keys, "dashboard_class", "effective_due_date", "status", "completed_on")
+        .values_list(
+            "lead_agency_id",
+            *DIMENSIONS,
+            "dashboard_class",
+            "effective_due_date",
+            "status",
+            "completed_on",
+        )
     )
     inner_sql, inner_params = inner.query.sql_with_params()
-    names = [f"c{i}" for i in range(len(keys))] + ["klass", "due", "status", "done_on"]
-    agency, dimensions = names[: len(AGENCY_FIELDS)], names[len(AGENCY_FIELDS) : len(keys)]
+    dimensions = [f"d{i}" for i in range(len(DIMENSIONS))]
+    names = ["agency", *dimensions, "klass", "due", "status", "done_on"]
     first, last = (months[0][0], months[-1][1]) if months else (None, None)
-    counts = ", ".join(f"count(*) FILTER (WHERE klass = '{state}')" for state in CLASSES)
+    counts = ", ".join(
+        "count(*)" if column == "total" else f"count(*) FILTER (WHERE klass = '{column}')"
+        for column in COUNT_COLUMNS[:-1]
+    )
     sql = f"""
         WITH t AS (
             SELECT s.*,
@@ -53,12 +68,18 @@ def grouped_in_one_scan(
                 CASE WHEN status = %s AND done_on BETWEEN %s AND %s
                      THEN date_trunc('month', done_on)::date END AS done_m
             FROM ({inner_sql}) AS s ({", ".join(names)})
+        ),
+        g AS (
+            SELECT GROUPING(agency, d0, due_m, done_m) AS grouping, agency, {", ".join(dimensions)},
+                due_m, done_m, {counts},
+                min(due) FILTER (WHERE klass = '{DeadlineState.OVERDUE.value}') AS oldest
+            FROM t
+            GROUP BY GROUPING SETS ((agency), ({", ".join(dimensions)}), (due_m), (done_m))
         )
-        SELECT GROUPING({agency[0]}, {dimensions[0]}, due_m, done_m), {", ".join(agency)},
-            {", ".join(dimensions)}, due_m, done_m, count(*), {counts},
-            min(due) FILTER (WHERE klass = '{DeadlineState.OVERDUE.value}')
-        FROM t
-        GROUP BY GROUPING SETS (({", ".join(agency)}), ({", ".join(dimensions)}), (due_m), (done_m))
+        SELECT g.*, a.name, a.kind, a.parent_id, p.name
+        FROM g
+        LEFT JOIN {Agency._meta.db_table} a ON g.grouping = {BY_AGENCY} AND a.id = g.agency
+        LEFT JOIN {Agency._meta.db_table} p ON p.id = a.parent_id
     """  # noqa: S608 - names and class values are ours; values are parameters
     done_until = min(last, today) if last else None
     params = [first, last, TaskStatus.COMPLETED, first, done_until, *inner_params]
@@ -67,17 +88,24 @@ def grouped_in_one_scan(
             cursor.execute(setting)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # Positions in a row: grouping, agency, the dimensions, due_m, done_m, the
+    # counts, then the agency's name, kind, parent and parent's name. Read by
+    # index: a national table has 12,000 agency rows.
+    width = len(DIMENSIONS)
+    due_at, counts_at = 2 + width, 4 + width
+    names_at = counts_at + len(COUNT_COLUMNS)
     agencies, groups, due, done = [], [], {}, {}
-    # One dict per row with every column: the agency and dimension rows are
-    # read by name, like the ORM's ``values()`` rows.
-    columns = [*keys, "due_m", "done_m", "total", *CLASSES, "oldest_due"]
-    for grouping, *values in rows:
+    for row in rows:
+        grouping = row[0]
         if grouping == BY_AGENCY:
-            agencies.append(dict(zip(columns, values, strict=True)))
+            agencies.append(
+                AgencyRow(row[1], *row[names_at:], Counts.from_values(row[counts_at:names_at]))
+            )
         elif grouping == BY_DIMENSIONS:
-            groups.append(dict(zip(columns, values, strict=True)))
-        elif grouping == BY_DUE_MONTH and values[len(keys)]:
-            due[values[len(keys)]] = values[len(keys) + 2]
-        elif grouping == BY_DONE_MONTH and values[len(keys) + 1]:
-            done[values[len(keys) + 1]] = values[len(keys) + 2]
+            groups.append(row[2:due_at] + row[counts_at:names_at])
+        elif grouping == BY_DUE_MONTH and row[due_at]:
+            due[row[due_at]] = row[counts_at]
+        elif grouping == BY_DONE_MONTH and row[due_at + 1]:
+            done[row[due_at + 1]] = row[counts_at]
+    agencies.sort(key=lambda row: row.id)
     return agencies, groups, due, done

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ..reports.formal import percent
 from .figures import Figures, NamedRow
 from .forms import DashboardFilterForm
-from .presentation import SORTS, Group, Linker, grouped_agencies, parse_sort, ranking
+from .presentation import SORTS, Linker, grouped, ordered_agencies, parse_sort, ranking
 
 COLOURS = {
     "completed_on_time": "#15803d",
@@ -86,23 +86,13 @@ def page_context(
     filters = dict(linker.base)
     key, descending = parse_sort(sort)
     # Links only for the page's rows: a national table has 12,000.
-    lines = kept(
-        ("lines", key, descending),
-        lambda: [
-            (group.label, line)
-            for group in grouped_agencies(figures.agencies, None, figures.as_of, sort)
-            for line in group.lines
-        ],
-    )
+    lines = kept(("lines", key, descending), lambda: ordered_agencies(figures.agencies, sort))
     pages = max(1, -(-len(lines) // per_page))
     number = min(max(1, int(page) if page and page.isdigit() else 1), pages)
-    groups: list[Group] = []
-    for label, line in lines[(number - 1) * per_page : number * per_page]:
-        if not groups or groups[-1].label != label:
-            groups.append(Group(label, []))
-        if not line.figure.links:
+    groups = grouped(lines[(number - 1) * per_page : number * per_page], figures.as_of)
+    for group in groups:
+        for line in group.lines:
             line.figure = linker.figures(line.row.counts, co_quan=line.row.id)
-        groups[-1].lines.append(line)
     page_params = dict(filters, **({"sap_xep": sort} if sort else {}))
     # The sections that do not depend on the sort or the page, rendered once
     # per snapshot and language.

@@ -81,14 +81,15 @@ class Figure:
     links: dict[str, str]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Line:
-    """One agency in the by-agency table."""
+    """One agency in the by-agency table; its figure (links) is made only for
+    the rows of the page shown."""
 
     row: AgencyRow
-    figure: Figure
     depth: int  # 1: a commune under its district
     oldest_days: int | None
+    figure: Figure | None = None
 
 
 @dataclasses.dataclass
@@ -99,16 +100,17 @@ class Group:
 
 PROVINCIAL = {AgencyKind.PROVINCIAL_PC, AgencyKind.DEPARTMENT, AgencyKind.PUBLIC_UNIT}
 
-# ``sap_xep`` values of the by-agency table.
+# ``sap_xep`` values of the by-agency table, each a key of an agency row.
 SORTS = {
-    "ten": lambda line: line.row.name.casefold(),
-    "tong": lambda line: line.row.counts.total,
-    "dung_han": lambda line: line.row.counts.completed_on_time,
-    "tre_han": lambda line: line.row.counts.completed_late,
-    "trong_han": lambda line: line.row.counts.within,
-    "qua_han": lambda line: line.row.counts.overdue,
-    "ty_le": lambda line: -1 if line.row.counts.rate is None else line.row.counts.rate,
-    "lau_nhat": lambda line: line.oldest_days or 0,
+    "ten": lambda row: row.sort_name,
+    "tong": lambda row: row.counts.total,
+    "dung_han": lambda row: row.counts.completed_on_time,
+    "tre_han": lambda row: row.counts.completed_late,
+    "trong_han": lambda row: row.counts.within,
+    "qua_han": lambda row: row.counts.overdue,
+    "ty_le": lambda row: -1 if row.counts.rate is None else row.counts.rate,
+    # The oldest overdue due date first is the most days overdue; none last.
+    "lau_nhat": lambda row: -row.counts.oldest_due.toordinal() if row.counts.oldest_due else 1,
 }
 
 
@@ -118,31 +120,30 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
     return (key, descending) if key in SORTS else ("ten", False)
 
 
-def grouped_agencies(
-    rows: Iterable[AgencyRow], linker: Linker | None, as_of: datetime.date, sort: str | None
-) -> list[Group]:
-    """Provincial level; districts, each followed by its communes; others.
-    Without a linker (exports), no links."""
+def ordered_agencies(
+    rows: Iterable[AgencyRow], sort: str | None
+) -> list[tuple[str, AgencyRow, int]]:
+    """(group label, row, depth) in the table's order: the provincial level;
+    districts, each followed by its communes (depth 1); other communes. A
+    national table has 12,000 rows: each is sorted by keys computed once."""
     key, descending = parse_sort(sort)
     order = SORTS[key]
 
-    def line(row: AgencyRow, depth: int = 0) -> Line:
-        figure = linker.figures(row.counts, co_quan=row.id) if linker else Figure(row.counts, {})
-        return Line(row, figure, depth, row.counts.oldest_overdue_days(as_of))
-
-    def ordered(lines: list[Line]) -> list[Line]:
-        lines.sort(key=lambda item: item.row.name.casefold())  # ties by name
-        return sorted(lines, key=order, reverse=descending)
+    def ordered(members: list[AgencyRow]) -> list[AgencyRow]:
+        members.sort(key=SORTS["ten"])  # ties by name
+        if key != "ten" or descending:
+            members.sort(key=order, reverse=descending)  # stable, reversed too
+        return members
 
     rows = list(rows)
     districts = {row.id: row for row in rows if row.kind == AgencyKind.DISTRICT_PC}
-    communes: dict[int, list[Line]] = {}
+    communes: dict[int, list[AgencyRow]] = {}
     provincial, others = [], []
     for row in rows:
         if row.kind in PROVINCIAL:
-            provincial.append(line(row))
+            provincial.append(row)
         elif row.kind == AgencyKind.COMMUNE_PC and row.parent_id:
-            communes.setdefault(row.parent_id, []).append(line(row, depth=1))
+            communes.setdefault(row.parent_id, []).append(row)
             if row.parent_id not in districts:  # a district with no task of its own
                 districts[row.parent_id] = AgencyRow(
                     row.parent_id,
@@ -153,26 +154,52 @@ def grouped_agencies(
                     Counts(),
                 )
         elif row.kind != AgencyKind.DISTRICT_PC:
-            others.append(line(row))
-    district_lines = []
-    for head in ordered([line(row) for row in districts.values()]):
-        district_lines += [head, *ordered(communes.get(head.row.id, []))]
-    groups = [
-        Group(str(_("Cấp tỉnh (sở, ban, ngành)")), ordered(provincial)),
-        Group(str(_("Cấp huyện và các xã trực thuộc")), district_lines),
-        Group(str(_("Cấp xã khác")), ordered(others)),
-    ]
-    return [group for group in groups if group.lines]
+            others.append(row)
+    label = str(_("Cấp tỉnh (sở, ban, ngành)"))
+    lines = [(label, row, 0) for row in ordered(provincial)]
+    label = str(_("Cấp huyện và các xã trực thuộc"))
+    for head in ordered(list(districts.values())):
+        lines.append((label, head, 0))
+        lines += [(label, row, 1) for row in ordered(communes.get(head.id, []))]
+    label = str(_("Cấp xã khác"))
+    lines += [(label, row, 0) for row in ordered(others)]
+    return lines
+
+
+def grouped(lines: Iterable[tuple[str, AgencyRow, int]], as_of: datetime.date) -> list[Group]:
+    """Consecutive lines of one label as a group, each line with its oldest
+    overdue days (no links: ``page_context`` adds those to the rows shown)."""
+    groups: list[Group] = []
+    for label, row, depth in lines:
+        if not groups or groups[-1].label != label:
+            groups.append(Group(label, []))
+        groups[-1].lines.append(Line(row, depth, row.counts.oldest_overdue_days(as_of)))
+    return groups
+
+
+def grouped_agencies(
+    rows: Iterable[AgencyRow], as_of: datetime.date, sort: str | None
+) -> list[Group]:
+    """The whole by-agency table, grouped (exports)."""
+    return grouped(ordered_agencies(rows, sort), as_of)
+
+
+def ranked_agencies(rows: Iterable[AgencyRow]) -> list[AgencyRow]:
+    """Agencies with a known outcome (completed or overdue tasks), best
+    on-time rate first, then more decided tasks, then by name."""
+
+    def key(row: AgencyRow) -> tuple:
+        counts = row.counts
+        decided = counts.completed + counts.overdue
+        return (-counts.completed_on_time / decided, -decided, row.sort_name)
+
+    return sorted((row for row in rows if row.counts.decided), key=key)
 
 
 def ranking(rows: Iterable[AgencyRow], size: int = 10) -> tuple[list, list]:
-    """Agencies with a known outcome by on-time rate: the best and, when
-    there are more than two tables' worth, the last ``size`` too."""
-    ranked = sorted(
-        (row for row in rows if row.counts.decided),
-        key=lambda row: (-row.counts.rate, -row.counts.decided, row.name.casefold()),
-    )
-    numbered = list(enumerate(ranked, start=1))
+    """The best ``size`` agencies by on-time rate and, when there are more
+    than two tables' worth, the last ``size`` too, numbered."""
+    numbered = list(enumerate(ranked_agencies(rows), start=1))
     if len(numbered) <= 2 * size:
         return numbered, []
     return numbered[:size], numbered[-size:]

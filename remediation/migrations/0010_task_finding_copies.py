@@ -48,11 +48,11 @@ class Migration(migrations.Migration):
         migrations.RunPython(install_triggers, remove_triggers, elidable=False),
         migrations.AddIndex(
             model_name='remediationtask',
-            index=models.Index(fields=['finding_inspection', 'effective_due_date'], name='task_inspection_due'),
+            index=models.Index(fields=['finding_inspection', 'effective_due_date'], include=('lead_agency_id', 'status', 'completed_on', 'open_until', 'directive_id', 'finding_inspection_id', 'finding_area_id', 'finding_criterion_id', 'finding_source_directive_id'), name='task_inspection_due'),
         ),
         migrations.AddIndex(
             model_name='remediationtask',
-            index=models.Index(fields=['finding_area', 'effective_due_date'], name='task_area_due'),
+            index=models.Index(fields=['finding_area', 'effective_due_date'], include=('lead_agency_id', 'status', 'completed_on', 'open_until', 'directive_id', 'finding_inspection_id', 'finding_area_id', 'finding_criterion_id', 'finding_source_directive_id'), name='task_area_due'),
         ),
         migrations.AddIndex(
             model_name='remediationtask',

@@ -93,6 +93,21 @@ class RemediationTaskQuerySet(models.QuerySet):
         return self.filter(deadline_q(state, today or timezone.localdate()))
 
 
+# What the dashboard reads of each task (its deadline class, and the keys it
+# groups by), besides the effective due date.
+DASHBOARD_COLUMNS = [
+    "lead_agency_id",
+    "status",
+    "completed_on",
+    "open_until",
+    "directive_id",
+    "finding_inspection_id",
+    "finding_area_id",
+    "finding_criterion_id",
+    "finding_source_directive_id",
+]
+
+
 def _finding_copy(model, verbose_name) -> models.ForeignKey:
     """A column of the finding kept on the task by the database (no constraint:
     the finding's own foreign key has it)."""
@@ -236,11 +251,20 @@ class RemediationTask(models.Model):
                 name="task_id_due",
             ),
             # The task list's and the dashboard's filters on the finding, and
-            # a period within them.
+            # a period within them. An inspection and a reform area are Home
+            # Affairs' usual drill-downs: their indexes also carry what the
+            # dashboard counts (INCLUDE, PostgreSQL), so that it reads them
+            # alone, not 20,000 rows scattered over the table.
             models.Index(
-                fields=["finding_inspection", "effective_due_date"], name="task_inspection_due"
+                fields=["finding_inspection", "effective_due_date"],
+                include=DASHBOARD_COLUMNS,
+                name="task_inspection_due",
             ),
-            models.Index(fields=["finding_area", "effective_due_date"], name="task_area_due"),
+            models.Index(
+                fields=["finding_area", "effective_due_date"],
+                include=DASHBOARD_COLUMNS,
+                name="task_area_due",
+            ),
             models.Index(
                 fields=["finding_criterion", "effective_due_date"], name="task_criterion_due"
             ),

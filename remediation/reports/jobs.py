@@ -17,7 +17,6 @@ from reform_tracker.imports.progress import progress_set
 
 from ..dashboard.figures import Figures
 from ..dashboard.forms import DASHBOARD_FIELDS, DashboardFilterForm
-from ..dashboard.presentation import Linker
 from ..models import ExportFormat, ExportJob, ExportStatus
 from ..selectors import visible_agency_ids
 from ..selectors_dashboard import dashboard_figures, dashboard_tasks
@@ -88,7 +87,6 @@ def summary_export(
                 figures=figures,
                 tasks=dashboard_tasks(user=user, form=result.form),
                 scope=f"{result.scope} ({result.filters})" if result.filters else result.scope,
-                linker=Linker({}),
                 progress=lambda done, _total: progress("overdue", done, total),
             )
         else:

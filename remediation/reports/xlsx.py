@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from agencies.models import AgencyKind
 
 from ..dashboard.figures import Counts, Figures, NamedRow
-from ..dashboard.presentation import grouped_agencies
+from ..dashboard.presentation import grouped_agencies, ranked_agencies
 from ..deadlines import DeadlineState, deadline_q
 from ..models import RemediationTask
 from ..workflow import TaskStatus
@@ -168,7 +168,7 @@ def _summary_sheet(book: Workbook, figures: Figures, scope: str) -> None:
         sheet.append([month.start.strftime("%m/%Y"), month.falling_due, month.completed])
 
 
-def _agency_sheet(book: Workbook, figures: Figures, linker) -> None:
+def _agency_sheet(book: Workbook, figures: Figures) -> None:
     sheet = Sheet(book, _("Theo cơ quan"), [6, 46, 18, 34, 12, 12, 12, 14, 12, 14, 12, 14, 10])
     sheet.title(_("KẾT QUẢ KHẮC PHỤC THEO CƠ QUAN"), figures.as_of)
     sheet.header(
@@ -182,14 +182,11 @@ def _agency_sheet(book: Workbook, figures: Figures, linker) -> None:
             _("Xếp hạng"),
         ]
     )
-    ranked = sorted(
-        (row for row in figures.agencies if row.counts.decided),
-        key=lambda row: (-row.counts.rate, -row.counts.decided, row.name.casefold()),
-    )
+    ranked = ranked_agencies(figures.agencies)
     ranks = {row.id: n for n, row in enumerate(ranked, start=1)}
     kinds = dict(AgencyKind.choices)
     number = 0
-    for group in grouped_agencies(figures.agencies, linker, figures.as_of, "ten"):
+    for group in grouped_agencies(figures.agencies, figures.as_of, "ten"):
         sheet.append(["", group.label], font=HEADER_FONT)
         for line in group.lines:
             number += 1
@@ -285,12 +282,11 @@ def summary_workbook(
     figures: Figures,
     tasks: QuerySet[RemediationTask],
     scope: str,
-    linker,
     progress: Progress = lambda done, total: None,
 ) -> bytes:
     book = Workbook(write_only=True)
     _summary_sheet(book, figures, scope)
-    _agency_sheet(book, figures, linker)
+    _agency_sheet(book, figures)
     _overdue_sheet(book, figures.as_of)
     buffer = io.BytesIO()
     book.save(buffer)
