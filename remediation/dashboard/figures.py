@@ -208,10 +208,15 @@ DIMENSIONS = (
 )
 
 
-def _named(model, ids: set[int], label=str) -> dict[int, str]:
+def _named(model, ids: set[int], *fields: str) -> dict[int, str]:
+    """Names by id, read as values (no model instances): the first field, or
+    "code. name" for two."""
     if not ids:
         return {}
-    return {obj.pk: label(obj) for obj in model.objects.filter(pk__in=ids)}
+    rows = model.objects.filter(pk__in=ids).order_by().values_list("pk", *fields)
+    if len(fields) == 1:
+        return dict(rows)
+    return {pk: f"{code}. {name}" for pk, code, name in rows}
 
 
 def dimension_rows(groups) -> tuple[list[NamedRow], list[NamedRow], list[NamedRow]]:
@@ -234,10 +239,8 @@ def dimension_rows(groups) -> tuple[list[NamedRow], list[NamedRow], list[NamedRo
         # matches the task's own directive or its finding's).
         for pk in {directive, source} - {None}:
             directives.setdefault(pk, Counts()).add(counts)
-    area_names = _named(ReformArea, set(areas))
-    criterion_names = _named(
-        Criterion, {pk for _a, pk in criteria}, lambda c: f"{c.code}. {c.name}"
-    )
+    area_names = _named(ReformArea, set(areas), "name")
+    criterion_names = _named(Criterion, {pk for _a, pk in criteria}, "code", "name")
     area_rows = {
         pk: NamedRow(pk, area_names.get(pk, str(pk)), counts) for pk, counts in areas.items()
     }
@@ -246,8 +249,8 @@ def dimension_rows(groups) -> tuple[list[NamedRow], list[NamedRow], list[NamedRo
     ):
         area_rows[area].children.append(NamedRow(pk, criterion_names.get(pk, str(pk)), counts))
     order = {pk: i for i, pk in enumerate(ReformArea.objects.values_list("pk", flat=True))}
-    directive_names = _named(Directive, set(directives))
-    inspection_names = _named(Inspection, set(inspections))
+    directive_names = _named(Directive, set(directives), "symbol")
+    inspection_names = _named(Inspection, set(inspections), "name")
     return (
         sorted(area_rows.values(), key=lambda row: order.get(row.id, 0)),
         sorted(

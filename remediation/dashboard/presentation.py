@@ -61,16 +61,29 @@ class Linker:
     def url(self, **params: Any) -> str:
         extra = [(k, format_param(v)) for k, v in params.items() if v is not None]
         prefix = self._prefix(frozenset(k for k, _v in extra))
-        tail = "&".join(_pair(k, v) for k, v in extra)
-        if not tail:
-            return prefix
-        return f"{prefix}&{tail}" if not prefix.endswith("?") else prefix + tail
+        return _joined(prefix, "&".join(_pair(k, v) for k, v in extra))
 
     def figures(self, counts: Counts, **params: Any) -> Figure:
-        return Figure(
-            counts,
-            {name: self.url(thoi_han=value, **params) for name, value in CLASS_PARAMS.items()},
-        )
+        """The links of each class, as ``url(thoi_han=…, **params)``: the
+        parts common to the six are encoded once (a page shows a thousand)."""
+        extra = [(k, format_param(v)) for k, v in params.items() if v is not None]
+        keys = frozenset(k for k, _v in extra)
+        tail = "&".join(_pair(k, v) for k, v in extra)
+        prefix = self._prefix(keys | {"thoi_han"})
+        links = {}
+        for name, value in CLASS_PARAMS.items():
+            if value is None:
+                links[name] = _joined(self._prefix(keys), tail)
+            else:
+                own = _pair("thoi_han", value)
+                links[name] = _joined(prefix, f"{own}&{tail}" if tail else own)
+        return Figure(counts, links)
+
+
+def _joined(prefix: str, tail: str) -> str:
+    if not tail:
+        return prefix
+    return prefix + tail if prefix.endswith("?") else f"{prefix}&{tail}"
 
 
 @dataclasses.dataclass
