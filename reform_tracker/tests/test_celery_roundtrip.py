@@ -8,6 +8,7 @@ import sys
 import uuid
 
 import pytest
+from celery.result import allow_join_result
 from django.conf import settings
 
 from reform_tracker import celery_app
@@ -80,7 +81,10 @@ def test_it_round_trips_ping_through_redis(tmp_path):
     with running_worker(process_env(tmp_path), queue, log_path):
         result = ping.apply_async(args=[41], queue=queue)
         try:
-            value = result.get(timeout=60)
+            # A test that ran a worker inside this process (start_worker) leaves
+            # Celery's "inside a task" flag set, and get() would refuse to wait.
+            with allow_join_result():
+                value = result.get(timeout=60)
         except Exception as exc:
             pytest.fail(f"no answer from the worker: {exc!r}\n{worker_log(log_path)}")
 

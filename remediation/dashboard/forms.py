@@ -51,13 +51,17 @@ class DashboardFilterForm(TaskFilterForm):
         self.fields["tu_ngay"].label = _("Kỳ: hạn từ ngày")
         self.fields["den_ngay"].label = _("đến ngày")
         everything = [("", _("Tất cả"))]
+        # Read as values: a national list has hundreds of each, on every load.
+        directives = Directive.objects.values_list("pk", "symbol", "title")
+        criteria = Criterion.objects.order_by("-year", "area__order", "code").values_list(
+            "pk", "year", "code", "name"
+        )
         choices = {
-            "dot": [(i.pk, i.name) for i in Inspection.objects.order_by("-year", "name")],
-            "van_ban": [(d.pk, f"{d.symbol} – {d.title[:80]}") for d in Directive.objects.all()],
-            "linh_vuc": [(a.pk, a.name) for a in ReformArea.objects.all()],
+            "dot": list(Inspection.objects.order_by("-year", "name").values_list("pk", "name")),
+            "van_ban": [(pk, f"{symbol} – {title[:80]}") for pk, symbol, title in directives],
+            "linh_vuc": list(ReformArea.objects.values_list("pk", "name")),
             "tieu_chi": [
-                (c.pk, f"{c.year} · {c.code}. {c.name[:80]}")
-                for c in Criterion.objects.order_by("-year", "area__order", "code")
+                (pk, f"{year} · {code}. {name[:80]}") for pk, year, code, name in criteria
             ],
         }
         for name, options in choices.items():
