@@ -3,9 +3,9 @@
 On PostgreSQL the four GROUP BYs the page needs (by agency, by the finding's
 dimensions, tasks falling due per month, tasks completed per month) run as
 the GROUPING SETS of one query over the filtered queryset's own SQL: the
-filter, the scope rule and the join to the findings are paid once instead of
-four times. The rows have the same columns, in the same order, as the
-separate ORM queries, and the counts use ``deadline_class_expression``, whose classes are exactly the
+filter and the scope rule are paid once instead of four times. The rows have
+the same columns, in the same order, as the separate ORM queries, and the
+counts use ``deadline_class_expression``, whose classes are exactly the
 ``deadline_q`` filters of the task list.
 """
 

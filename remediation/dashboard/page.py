@@ -85,8 +85,11 @@ def page_context(
     linker = kept("linker", lambda: Linker({**form.active(), "ngay": figures.as_of}))
     filters = dict(linker.base)
     key, descending = parse_sort(sort)
+    language = get_language()  # the group labels are translated
     # Links only for the page's rows: a national table has 12,000.
-    lines = kept(("lines", key, descending), lambda: ordered_agencies(figures.agencies, sort))
+    lines = kept(
+        ("lines", key, descending, language), lambda: ordered_agencies(figures.agencies, sort)
+    )
     pages = max(1, -(-len(lines) // per_page))
     number = min(max(1, int(page) if page and page.isdigit() else 1), pages)
     groups = grouped(lines[(number - 1) * per_page : number * per_page], figures.as_of)
@@ -96,7 +99,6 @@ def page_context(
     page_params = dict(filters, **({"sap_xep": sort} if sort else {}))
     # The sections that do not depend on the sort or the page, rendered once
     # per snapshot and language.
-    language = get_language()
     fixed = kept(("fixed", language), lambda: _fixed_context(figures, linker))
     fixed_html = kept(
         ("fixed_html", language), lambda: render_to_string("dashboard/_fixed.html", fixed)

@@ -116,3 +116,12 @@ def test_celery_beat_refreshes_it():
     entry = django_settings.CELERY_BEAT_SCHEDULE["dashboard-snapshot"]
     assert entry["task"] == refresh_dashboard_snapshot.name
     assert entry["schedule"] == django_settings.DASHBOARD_SNAPSHOT_MINUTES * 60
+
+
+def test_it_labels_the_snapshots_agency_groups_in_the_reader_language(client, world):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    assert "Cấp tỉnh (sở, ban, ngành)" in client.get(URL).text
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(URL).text
+    assert "Cấp tỉnh (sở, ban, ngành)" not in english
