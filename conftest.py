@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, connections
+from django.utils import translation
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,6 +33,14 @@ def pytest_collection_modifyitems(config, items):
         for marker, skip in skips.items():
             if item.get_closest_marker(marker):
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English
+    (LocaleMiddleware) leaves English active in the thread after it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
