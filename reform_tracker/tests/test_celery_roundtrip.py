@@ -81,8 +81,8 @@ def test_it_round_trips_ping_through_redis(tmp_path):
     with running_worker(process_env(tmp_path), queue, log_path):
         result = ping.apply_async(args=[41], queue=queue)
         try:
-            # A test that ran a worker inside this process (start_worker) leaves
-            # Celery's "inside a task" flag set, and get() would refuse to wait.
+            # Celery keeps a process-wide "inside a task" flag that earlier tests
+            # in this process can leave set; get() would then refuse to wait.
             with allow_join_result():
                 value = result.get(timeout=60)
         except Exception as exc:
