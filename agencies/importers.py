@@ -26,7 +26,7 @@ from reform_tracker.imports.engine import (
 )
 from reform_tracker.imports.workbook import cell_text, header_key
 
-from .models import Agency, AgencyKind, AgencySuccession, ReformArea
+from .models import Agency, AgencyKind, AgencySuccession, ReformArea, vietnamese_sort_key
 
 
 class AgencyLookup:
@@ -334,7 +334,16 @@ class AgencyImporter(Importer):
     def write(self, planned):
         new = [record for record, action in planned if action == NEW]
         created = Agency.objects.bulk_create(
-            [Agency(code=r.code, name=r.name, kind=r.kind, official_email=r.email) for r in new],
+            [
+                Agency(
+                    code=r.code,
+                    name=r.name,
+                    sort_key=vietnamese_sort_key(r.name),
+                    kind=r.kind,
+                    official_email=r.email,
+                )
+                for r in new
+            ],
             batch_size=2000,
         )
         for record, agency in zip(new, created, strict=True):
@@ -345,6 +354,7 @@ class AgencyImporter(Importer):
             Agency(
                 pk=r.pk,
                 name=r.name,
+                sort_key=vietnamese_sort_key(r.name),
                 kind=r.kind,
                 parent_id=pk_by_code.get(header_key(r.parent_code)),
                 official_email=r.email,
@@ -353,7 +363,7 @@ class AgencyImporter(Importer):
             if action == UPDATE or (action == NEW and r.parent_code)
         ]
         Agency.objects.bulk_update(
-            changed, ["name", "kind", "parent", "official_email"], batch_size=1000
+            changed, ["name", "sort_key", "kind", "parent", "official_email"], batch_size=1000
         )
 
     def sample_values(self, record):

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind, Criterion, ReformArea
+from agencies.models import Agency, AgencyKind, Criterion, ReformArea, vietnamese_sort_key
 from directives.models import Directive
 from reform_tracker.imports.bulk import allocate_ids, insert_rows
 from remediation.models import Finding, Inspection, RemediationTask, TaskStatus
@@ -85,7 +85,8 @@ def _agencies(count: int, prefix: str) -> tuple[int, list[int], list[int], list[
         )
         for i, pk in enumerate(commune_ids)
     ]
-    insert_rows(Agency, ["pk", "code", "name", "kind", "parent_id"], rows)
+    rows = [(pk, code, name, vietnamese_sort_key(name), *rest) for pk, code, name, *rest in rows]
+    insert_rows(Agency, ["pk", "code", "name", "sort_key", "kind", "parent_id"], rows)
     return province, department_ids, district_ids, commune_ids
 
 

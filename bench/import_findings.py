@@ -42,7 +42,7 @@ from import_export import resources  # noqa: E402
 from import_export.formats.base_formats import XLSX  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from agencies.models import Agency, AgencyKind, ReformArea  # noqa: E402
+from agencies.models import Agency, AgencyKind, ReformArea, vietnamese_sort_key  # noqa: E402
 from directives.models import Directive  # noqa: E402
 from reform_tracker.imports.services import import_run  # noqa: E402
 from reform_tracker.imports.workbook import open_sheet  # noqa: E402
@@ -59,7 +59,12 @@ def peak_rss_mb() -> float:
 def seed(agencies: int) -> list[str]:
     Agency.objects.bulk_create(
         [
-            Agency(code=f"CQ{i:05d}", name=f"UBND xã Số {i}", kind=AgencyKind.COMMUNE_PC)
+            Agency(
+                code=f"CQ{i:05d}",
+                name=f"UBND xã Số {i}",
+                sort_key=vietnamese_sort_key(f"UBND xã Số {i}"),
+                kind=AgencyKind.COMMUNE_PC,
+            )
             for i in range(agencies)
         ]
     )

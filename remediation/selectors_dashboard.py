@@ -9,6 +9,7 @@ from agencies.models import Agency, User
 
 from .dashboard.figures import Figures, figures_compute, month_window
 from .dashboard.forms import DashboardFilterForm
+from .dashboard.presentation import TablePage
 from .dashboard.snapshot import snapshot_figures
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
 from .selectors import tasks_visible_to, visible_agency_ids
@@ -22,7 +23,12 @@ def dashboard_tasks(*, user: User, form: DashboardFilterForm) -> QuerySet[Remedi
     return form.apply(tasks_visible_to(user=user))
 
 
-def dashboard_figures(*, user: User, form: DashboardFilterForm, live: bool = False) -> Figures:
+def dashboard_figures(
+    *, user: User, form: DashboardFilterForm, live: bool = False, page: TablePage | None = None
+) -> Figures:
+    """The figures of the user's scope under the form's filters. With a
+    ``page``, the by-agency table's page and the ranking are in
+    ``Figures.table`` (a snapshot's are derived from ``agencies`` by the page)."""
     as_of = form.as_of()
     filters = form.active()
     province = visible_agency_ids(user=user) is None
@@ -35,6 +41,7 @@ def dashboard_figures(*, user: User, form: DashboardFilterForm, live: bool = Fal
         as_of=as_of,
         months=month_window(as_of, *form.period()),
         narrow=not province or bool(FINDING_FILTERS & filters.keys()),
+        page=page,
     )
 
 

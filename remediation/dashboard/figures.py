@@ -17,105 +17,18 @@ from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from agencies.models import AgencyKind, Criterion, ReformArea
+from agencies.models import Criterion, ReformArea
 from directives.models import Directive
 
 from ..deadlines import DeadlineState, deadline_q
 from ..models import Inspection, RemediationTask
 from ..workflow import TaskStatus
-from .one_scan import grouped_in_one_scan
+from .columns import COUNT_COLUMNS
+from .one_scan import Grouped, grouped_in_one_scan
+from .presentation import AgencyTable, TablePage, agency_table
+from .rows import AgencyRow, Counts, as_date
 
 CLASSES = [state.value for state in DeadlineState]
-
-
-@dataclasses.dataclass(slots=True)
-class Counts:
-    """Tasks by deadline class (as of one date), and the oldest overdue due date."""
-
-    total: int = 0
-    completed_on_time: int = 0
-    completed_late: int = 0
-    in_time: int = 0
-    due_soon: int = 0
-    overdue: int = 0
-    oldest_due: datetime.date | None = None
-
-    @classmethod
-    def from_values(cls, values) -> Counts:
-        """From the ``COUNT_COLUMNS`` of a query row, in that order."""
-        total, on_time, late, in_time, soon, overdue, oldest = values
-        return cls(
-            total, on_time, late, in_time, soon, overdue, _as_date(oldest) if oldest else None
-        )
-
-    def add(self, other: Counts) -> None:
-        self.total += other.total
-        self.completed_on_time += other.completed_on_time
-        self.completed_late += other.completed_late
-        self.in_time += other.in_time
-        self.due_soon += other.due_soon
-        self.overdue += other.overdue
-        if other.oldest_due and (not self.oldest_due or other.oldest_due < self.oldest_due):
-            self.oldest_due = other.oldest_due
-
-    @property
-    def within(self) -> int:
-        """Not completed and within the deadline (due soon included)."""
-        return self.in_time + self.due_soon
-
-    @property
-    def completed(self) -> int:
-        return self.completed_on_time + self.completed_late
-
-    @property
-    def decided(self) -> int:
-        """Tasks whose outcome is known: completed, or overdue."""
-        return self.completed + self.overdue
-
-    @property
-    def rate(self) -> float | None:
-        """On-time rate in percent: completed on time among the decided tasks
-        (a task still within its deadline may yet be on time)."""
-        return 100 * self.completed_on_time / self.decided if self.decided else None
-
-    def oldest_overdue_days(self, as_of: datetime.date) -> int | None:
-        return (as_of - self.oldest_due).days if self.oldest_due else None
-
-    def to_json(self) -> list[Any]:
-        """Compact: a snapshot holds one per agency."""
-        oldest = self.oldest_due.isoformat() if self.oldest_due else None
-        return [
-            self.total,
-            self.completed_on_time,
-            self.completed_late,
-            self.in_time,
-            self.due_soon,
-            self.overdue,
-            oldest,
-        ]
-
-    @classmethod
-    def from_json(cls, data: list[Any]) -> Counts:
-        *numbers, oldest = data
-        return cls(*numbers, datetime.date.fromisoformat(oldest) if oldest else None)
-
-
-@dataclasses.dataclass(slots=True)
-class AgencyRow:
-    id: int
-    name: str
-    kind: str
-    parent_id: int | None
-    parent_name: str | None
-    counts: Counts
-    sort_name: str = dataclasses.field(init=False)  # sorted by, thousands of times
-
-    def __post_init__(self) -> None:
-        self.sort_name = self.name.casefold()
-
-    @property
-    def kind_label(self) -> str:
-        return str(AgencyKind(self.kind).label) if self.kind in AgencyKind.values else self.kind
 
 
 @dataclasses.dataclass
@@ -145,22 +58,13 @@ class Figures:
     directives: list[NamedRow]
     inspections: list[NamedRow]
     trend: list[Month]
+    # The page of the by-agency table asked for, and the ranking (None:
+    # every agency's row is in ``agencies``).
+    table: AgencyTable | None = None
     computed_at: datetime.datetime | None = None  # set when read from a snapshot
     # A snapshot's figures never change: what the page derives from them
     # (agencies sorted and grouped, links) is kept here per process.
     memo: dict | None = None
-
-
-# The columns of every aggregate row, after its keys: ``Counts``'s fields.
-COUNT_COLUMNS = (
-    "total",
-    "completed_on_time",
-    "completed_late",
-    "in_time",
-    "due_soon",
-    "overdue",
-    "oldest_due",
-)
 
 
 def class_aggregates(today: datetime.date) -> dict[str, Any]:
@@ -183,6 +87,8 @@ AGENCY_FIELDS = (
     "lead_agency__kind",
     "lead_agency__parent_id",
     "lead_agency__parent__name",
+    "lead_agency__sort_key",
+    "lead_agency__parent__sort_key",
 )
 
 
@@ -190,8 +96,8 @@ def agency_rows(groups) -> list[AgencyRow]:
     """One row per lead agency (the ``co_quan`` filter of the task list), by
     id, from rows of ``AGENCY_FIELDS`` then ``COUNT_COLUMNS``."""
     rows = [
-        AgencyRow(pk, name, kind, parent, parent_name, Counts.from_values(counts))
-        for pk, name, kind, parent, parent_name, *counts in groups
+        AgencyRow(pk, name, kind, parent, parent_name, Counts.from_values(counts), key, parent_key)
+        for pk, name, kind, parent, parent_name, key, parent_key, *counts in groups
     ]
     rows.sort(key=lambda row: row.id)
     return rows
@@ -281,26 +187,29 @@ def month_window(
 
 def trend(months: list[tuple[datetime.date, datetime.date]], due: dict, done: dict) -> list[Month]:
     """Per month: tasks falling due, and tasks completed (by the as-of date)."""
-    due = {_as_date(k): v for k, v in due.items() if k}
-    done = {_as_date(k): v for k, v in done.items() if k}
+    due = {as_date(k): v for k, v in due.items() if k}
+    done = {as_date(k): v for k, v in done.items() if k}
     return [
         Month(start, end, due.get(start.replace(day=1), 0), done.get(start.replace(day=1), 0))
         for start, end in months
     ]
 
 
-def _grouped_separately(tasks: QuerySet[RemediationTask], today: datetime.date, months) -> tuple:
+def _grouped_separately(tasks: QuerySet[RemediationTask], today: datetime.date, months) -> Grouped:
     """The four GROUP BYs as separate queries (databases without GROUPING SETS)."""
     tasks = tasks.order_by()
     aggregates = class_aggregates(today)
     agencies = agency_rows(
         tasks.values(*AGENCY_FIELDS).annotate(**aggregates).values_list(*AGENCY_FIELDS, *aggregates)
     )
-    dimensions = (
+    total = Counts()
+    for row in agencies:
+        total.add(row.counts)
+    dimensions = list(
         tasks.values(*DIMENSIONS).annotate(**aggregates).values_list(*DIMENSIONS, *aggregates)
     )
     if not months:
-        return agencies, dimensions, {}, {}
+        return Grouped(agencies, total, dimensions, {}, {})
     first, last = months[0][0], months[-1][1]
     due = dict(
         tasks.filter(effective_due_date__gte=first, effective_due_date__lte=last)
@@ -319,11 +228,7 @@ def _grouped_separately(tasks: QuerySet[RemediationTask], today: datetime.date, 
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
-    return agencies, dimensions, due, done
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+    return Grouped(agencies, total, dimensions, due, done)
 
 
 def figures_compute(
@@ -332,26 +237,31 @@ def figures_compute(
     as_of: datetime.date,
     months: list[tuple[datetime.date, datetime.date]],
     narrow: bool = False,
+    page: TablePage | None = None,
 ) -> Figures:
     """``narrow``: the tasks are a small part of a large table (a filter on
     the findings, or one agency's scope). Then one scan beats four; over
     most of a million tasks PostgreSQL cannot hash the grouping sets and
-    sorts them, and four hashed GROUP BYs are faster."""
+    sorts them, and four hashed GROUP BYs are faster.
+
+    ``page``: only that page of the by-agency table is wanted (and the
+    ranking); on the one-scan path the database orders and cuts it, and
+    ``Figures.agencies`` stays empty."""
     if narrow and connection.vendor == "postgresql":
-        groups = grouped_in_one_scan(tasks, as_of, months)
+        grouped = grouped_in_one_scan(tasks, as_of, months, page)
     else:
-        groups = _grouped_separately(tasks, as_of, months)
-    agencies, dimension_groups, due, done = groups
-    total = Counts()
-    for row in agencies:
-        total.add(row.counts)
-    areas, directives, inspections = dimension_rows(dimension_groups)
+        grouped = _grouped_separately(tasks, as_of, months)
+    areas, directives, inspections = dimension_rows(grouped.dimensions)
+    table = grouped.table
+    if table is None and page is not None:
+        table = agency_table(grouped.agencies, page)
     return Figures(
         as_of=as_of,
-        total=total,
-        agencies=agencies,
+        total=grouped.total,
+        agencies=grouped.agencies,
         areas=areas,
         directives=directives,
         inspections=inspections,
-        trend=trend(months, due, done),
+        trend=trend(months, grouped.due, grouped.done),
+        table=table,
     )

@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 from ..reports.formal import percent
 from .figures import Figures, NamedRow
 from .forms import DashboardFilterForm
-from .presentation import SORTS, Linker, grouped, ordered_agencies, parse_sort, ranking
+from .presentation import (
+    SORTS,
+    AgencyTable,
+    Linker,
+    TablePage,
+    grouped,
+    ordered_agencies,
+    parse_sort,
+    ranking,
+    table_page,
+)
 
 COLOURS = {
     "completed_on_time": "#15803d",
@@ -64,14 +74,7 @@ def _sort_links(params: dict[str, str], current: str | None) -> dict[str, str]:
     return links
 
 
-def page_context(
-    figures: Figures,
-    form: DashboardFilterForm,
-    *,
-    sort: str | None,
-    page: str | None,
-    per_page: int,
-) -> dict[str, Any]:
+def page_context(figures: Figures, form: DashboardFilterForm, *, page: TablePage) -> dict[str, Any]:
     memo = figures.memo
 
     def kept(key, compute):
@@ -84,22 +87,27 @@ def page_context(
 
     linker = kept("linker", lambda: Linker({**form.active(), "ngay": figures.as_of}))
     filters = dict(linker.base)
-    key, descending = parse_sort(sort)
     language = get_language()  # the group labels are translated
+    table = figures.table
+    if table is None:  # a snapshot: every agency's row, ordered once per sort
+        key, descending = parse_sort(page.sort)
+        lines = kept(
+            ("lines", key, descending, language),
+            lambda: ordered_agencies(figures.agencies, page.sort),
+        )
+        table = table_page(lines, kept("ranking", lambda: ranking(figures.agencies)), page)
+    pages = max(1, -(-table.count // page.per_page))
+    number = table.first // page.per_page + 1
     # Links only for the page's rows: a national table has 12,000.
-    lines = kept(
-        ("lines", key, descending, language), lambda: ordered_agencies(figures.agencies, sort)
-    )
-    pages = max(1, -(-len(lines) // per_page))
-    number = min(max(1, int(page) if page and page.isdigit() else 1), pages)
-    groups = grouped(lines[(number - 1) * per_page : number * per_page], figures.as_of)
+    groups = grouped(table.lines, figures.as_of)
     for group in groups:
         for line in group.lines:
             line.figure = linker.figures(line.row.counts, co_quan=line.row.id)
+    sort = page.sort
     page_params = dict(filters, **({"sap_xep": sort} if sort else {}))
     # The sections that do not depend on the sort or the page, rendered once
     # per snapshot and language.
-    fixed = kept(("fixed", language), lambda: _fixed_context(figures, linker))
+    fixed = kept(("fixed", language), lambda: _fixed_context(figures, table, linker))
     fixed_html = kept(
         ("fixed_html", language), lambda: render_to_string("dashboard/_fixed.html", fixed)
     )
@@ -119,10 +127,10 @@ def page_context(
     }
 
 
-def _fixed_context(figures: Figures, linker: Linker) -> dict[str, Any]:
+def _fixed_context(figures: Figures, table: AgencyTable, linker: Linker) -> dict[str, Any]:
     """What does not depend on the sort or the page."""
     total = linker.figures(figures.total)
-    best, worst = ranking(figures.agencies)
+    best, worst = table.best, table.worst
 
     def ranked(rows):
         return [(n, row, linker.figures(row.counts, co_quan=row.id)) for n, row in rows]

@@ -18,7 +18,8 @@ from agencies.models import AgencyKind
 
 from ..deadlines import DeadlineState
 from ..filters import NOT_COMPLETED_WITHIN
-from .figures import AgencyRow, Counts
+from .columns import PROVINCIAL
+from .rows import AgencyRow, Counts
 
 # The task list's ``thoi_han`` value behind each figure; None: every task.
 CLASS_PARAMS = {
@@ -112,11 +113,18 @@ class Group:
     lines: list[Line]
 
 
-PROVINCIAL = {AgencyKind.PROVINCIAL_PC, AgencyKind.DEPARTMENT, AgencyKind.PUBLIC_UNIT}
+# The table's three groups, in order: the provincial level; districts, each
+# followed by its communes; other communes (and any other kind).
+GROUP_LABELS = (
+    _("Cấp tỉnh (sở, ban, ngành)"),
+    _("Cấp huyện và các xã trực thuộc"),
+    _("Cấp xã khác"),
+)
 
 # ``sap_xep`` values of the by-agency table, each a key of an agency row.
+# ``table_sql.SORT_VALUES`` is the same keys in SQL (a test compares them).
 SORTS = {
-    "ten": lambda row: row.sort_name,
+    "ten": lambda row: row.sort_key,
     "tong": lambda row: row.counts.total,
     "dung_han": lambda row: row.counts.completed_on_time,
     "tre_han": lambda row: row.counts.completed_late,
@@ -134,19 +142,24 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
     return (key, descending) if key in SORTS else ("ten", False)
 
 
+def _by_name(row: AgencyRow) -> tuple[str, int]:
+    return row.sort_key, row.id  # the id: a total order, the same in SQL
+
+
 def ordered_agencies(
     rows: Iterable[AgencyRow], sort: str | None
 ) -> list[tuple[str, AgencyRow, int]]:
-    """(group label, row, depth) in the table's order: the provincial level;
-    districts, each followed by its communes (depth 1); other communes. A
-    national table has 12,000 rows: each is sorted by keys computed once."""
+    """(group label, row, depth) in the table's order (``GROUP_LABELS``; a
+    commune under its district has depth 1): by the sort's key, then by
+    name. A national table has 12,000 rows: each is sorted by keys computed
+    once."""
     key, descending = parse_sort(sort)
     order = SORTS[key]
 
     def ordered(members: list[AgencyRow]) -> list[AgencyRow]:
-        members.sort(key=SORTS["ten"])  # ties by name
-        if key != "ten" or descending:
-            members.sort(key=order, reverse=descending)  # stable, reversed too
+        members.sort(key=_by_name, reverse=key == "ten" and descending)
+        if key != "ten":
+            members.sort(key=order, reverse=descending)  # stable: ties by name
         return members
 
     rows = list(rows)
@@ -166,18 +179,60 @@ def ordered_agencies(
                     None,
                     None,
                     Counts(),
+                    row.parent_sort_key or "",
                 )
         elif row.kind != AgencyKind.DISTRICT_PC:
             others.append(row)
-    label = str(_("Cấp tỉnh (sở, ban, ngành)"))
-    lines = [(label, row, 0) for row in ordered(provincial)]
-    label = str(_("Cấp huyện và các xã trực thuộc"))
+    province_label, district_label, other_label = (str(label) for label in GROUP_LABELS)
+    lines = [(province_label, row, 0) for row in ordered(provincial)]
     for head in ordered(list(districts.values())):
-        lines.append((label, head, 0))
-        lines += [(label, row, 1) for row in ordered(communes.get(head.id, []))]
-    label = str(_("Cấp xã khác"))
-    lines += [(label, row, 0) for row in ordered(others)]
+        lines.append((district_label, head, 0))
+        lines += [(district_label, row, 1) for row in ordered(communes.get(head.id, []))]
+    lines += [(other_label, row, 0) for row in ordered(others)]
     return lines
+
+
+@dataclasses.dataclass(frozen=True)
+class TablePage:
+    """The part of the by-agency table a page shows."""
+
+    sort: str | None
+    offset: int
+    per_page: int
+
+    @classmethod
+    def parse(cls, sort: str | None, number: str | None, per_page: int) -> TablePage:
+        """From the ``sap_xep`` and ``trang`` parameters (page numbers from 1)."""
+        number = int(number) if number and number.isdigit() else 1
+        return cls(sort, (max(1, number) - 1) * per_page, per_page)
+
+
+@dataclasses.dataclass
+class AgencyTable:
+    """One page of the by-agency table, and the ranking."""
+
+    lines: list[tuple[str, AgencyRow, int]]  # the page's: (group label, row, depth)
+    count: int  # lines in the whole table
+    first: int  # the page's first line, from 0
+    best: list[tuple[int, AgencyRow]]  # (rank, row)
+    worst: list[tuple[int, AgencyRow]]
+
+
+def clamped_offset(offset: int, count: int, per_page: int) -> int:
+    """The first line of the page asked for, or of the last page."""
+    return max(0, min(offset, (count - 1) // per_page * per_page))
+
+
+def agency_table(rows: list[AgencyRow], page: TablePage) -> AgencyTable:
+    """The table from every agency's row (``table_sql`` makes the same in
+    the database, for live pages)."""
+    return table_page(ordered_agencies(rows, page.sort), ranking(rows), page)
+
+
+def table_page(lines: list, ranked: tuple[list, list], page: TablePage) -> AgencyTable:
+    """The page of the ordered ``lines``, with the ranking's best and last."""
+    first = clamped_offset(page.offset, len(lines), page.per_page)
+    return AgencyTable(lines[first : first + page.per_page], len(lines), first, *ranked)
 
 
 def grouped(lines: Iterable[tuple[str, AgencyRow, int]], as_of: datetime.date) -> list[Group]:
@@ -203,7 +258,7 @@ def _rank_key(row: AgencyRow) -> tuple:
     decided = counts.completed + counts.overdue
     # The id last: a total order, so the best and last ten never depend on
     # how they were picked.
-    return (-counts.completed_on_time / decided, -decided, row.sort_name, row.id)
+    return (-counts.completed_on_time / decided, -decided, row.sort_key, row.id)
 
 
 def ranked_agencies(rows: Iterable[AgencyRow]) -> list[AgencyRow]:

@@ -46,7 +46,16 @@ def figures_to_json(figures: Figures) -> dict[str, Any]:
         "as_of": figures.as_of.isoformat(),
         "total": figures.total.to_json(),
         "agencies": [
-            [row.id, row.name, row.kind, row.parent_id, row.parent_name, row.counts.to_json()]
+            [
+                row.id,
+                row.name,
+                row.kind,
+                row.parent_id,
+                row.parent_name,
+                row.counts.to_json(),
+                row.sort_key,
+                row.parent_sort_key,
+            ]
             for row in figures.agencies
         ],
         "areas": [_named_json(row) for row in figures.areas],
@@ -65,8 +74,8 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
         as_of=day(data["as_of"]),
         total=Counts.from_json(data["total"]),
         agencies=[
-            AgencyRow(pk, name, kind, parent, parent_name, Counts.from_json(counts))
-            for pk, name, kind, parent, parent_name, counts in data["agencies"]
+            AgencyRow(pk, name, kind, parent, parent_name, Counts.from_json(counts), *keys)
+            for pk, name, kind, parent, parent_name, counts, *keys in data["agencies"]
         ],
         areas=[_named(row) for row in data["areas"]],
         directives=[_named(row) for row in data["directives"]],

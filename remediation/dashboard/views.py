@@ -21,6 +21,7 @@ from ..selectors import visible_agency_ids
 from ..selectors_dashboard import agency_report_tasks, dashboard_figures, dashboard_tasks
 from .forms import DashboardFilterForm
 from .page import page_context
+from .presentation import TablePage
 
 AGENCIES_PER_PAGE = 100
 
@@ -29,15 +30,10 @@ AGENCIES_PER_PAGE = 100
 @login_required
 def dashboard(request):
     form = DashboardFilterForm(request.GET)
+    page = TablePage.parse(request.GET.get("sap_xep"), request.GET.get("trang"), AGENCIES_PER_PAGE)
     with collection_paused():  # tens of thousands of rows' objects, no cycles
-        figures = dashboard_figures(user=request.user, form=form)
-        context = page_context(
-            figures,
-            form,
-            sort=request.GET.get("sap_xep"),
-            page=request.GET.get("trang"),
-            per_page=AGENCIES_PER_PAGE,
-        )
+        figures = dashboard_figures(user=request.user, form=form, page=page)
+        context = page_context(figures, form, page=page)
         context["can_report"] = request.user.sees_all_agencies or (
             request.user.role == Role.LEADER and request.user.agency_id
         )

@@ -102,7 +102,7 @@ def summary_document(*, figures: Figures, issuer: Issuer, scope: str, filters: s
     layout.body(document, _("III. CÁC CƠ QUAN CÒN NHIỆM VỤ CHƯA HOÀN THÀNH, QUÁ HẠN"), bold=True)
     late = sorted(
         (row for row in figures.agencies if row.counts.overdue),
-        key=lambda row: (-row.counts.overdue, row.counts.oldest_due, row.name.casefold()),
+        key=lambda row: (-row.counts.overdue, row.counts.oldest_due, row.sort_key, row.id),
     )
     if late:
         layout.table(

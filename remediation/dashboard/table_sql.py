@@ -1,0 +1,143 @@
+"""The by-agency table's page and the ranking, ordered in PostgreSQL.
+
+A live province view groups ten thousand agencies; reading them all into
+Python to show a hundred cost more than the aggregate itself. These CTEs
+follow ``g`` (the grouping-sets CTE of ``one_scan``) and order its agency
+groups exactly as ``presentation.ordered_agencies`` and ``presentation.ranking`` do:
+the same groups, the same keys (``SORT_VALUES`` mirrors
+``presentation.SORTS``), names by ``Agency.sort_key`` in byte order
+(``COLLATE "C"``, which is Python's string order), and the id last, so
+that the order is total. ``test_dashboard_table_sql`` holds the two
+equal for every sort.
+"""
+
+from __future__ import annotations
+
+from agencies.models import Agency, AgencyKind
+
+from .columns import COUNT_COLUMNS, PROVINCIAL
+
+DECIDED = "(completed_on_time + completed_late + overdue)"
+SORT_VALUES = {
+    "ten": "sort_key",
+    "tong": "total",
+    "dung_han": "completed_on_time",
+    "tre_han": "completed_late",
+    "trong_han": "(in_time + due_soon)",
+    "qua_han": "overdue",
+    "ty_le": f"CASE WHEN {DECIDED} = 0 THEN -1"
+    f" ELSE (100 * completed_on_time)::float8 / {DECIDED} END",
+    "lau_nhat": "CASE WHEN oldest_due IS NULL THEN 1 ELSE -(oldest_due - DATE '0001-01-01' + 1) END",
+}
+
+ROW_COLUMNS = (
+    "rn",
+    "n",
+    "grp",
+    "depth",
+    "name",
+    "kind",
+    "parent_id",
+    "parent_name",
+    "sort_key",
+    "parent_sort_key",
+)
+PART_GROUPS, PART_PAGE, PART_BEST, PART_WORST = 0, 1, 2, 3
+
+
+def _kinds(kinds) -> str:
+    return ", ".join(f"'{kind}'" for kind in sorted(kinds))
+
+
+def table_ctes(*, by_agency: int, sort_key: str, descending: bool) -> str:
+    """CTEs after ``g``: ``placed`` (every line with its group, depth and
+    district head), ``ordered`` (numbered in the table's order, ``n``
+    lines), ``ranked`` (agencies with a known outcome)."""
+    table = Agency._meta.db_table
+    commune, district = AgencyKind.COMMUNE_PC.value, AgencyKind.DISTRICT_PC.value
+    value = SORT_VALUES[sort_key]
+    way = " DESC" if descending else ""
+    if sort_key == "ten":
+        order = (
+            f'grp, head_key COLLATE "C"{way}, head_id{way}, depth,'
+            f' sort_key COLLATE "C"{way}, id{way}'
+        )
+    else:
+        order = (
+            f'grp, head_value{way}, head_key COLLATE "C", head_id, depth,'
+            f' value{way}, sort_key COLLATE "C", id'
+        )
+    under_district = f"(kind = '{commune}' AND parent_id IS NOT NULL)"
+    return f"""
+        ag AS (
+            SELECT g.agency AS id, {", ".join(f"g.{c}" for c in COUNT_COLUMNS)},
+                a.name, a.kind, a.parent_id, p.name AS parent_name,
+                a.sort_key, p.sort_key AS parent_sort_key
+            FROM g
+            JOIN {table} a ON a.id = g.agency
+            LEFT JOIN {table} p ON p.id = a.parent_id
+            WHERE g.grouping = {by_agency}
+        ),
+        lines AS (
+            SELECT ag.*,
+                CASE WHEN kind IN ({_kinds(PROVINCIAL)}) THEN 0
+                     WHEN kind = '{district}' OR {under_district} THEN 1
+                     ELSE 2 END AS grp,
+                CASE WHEN {under_district} THEN 1 ELSE 0 END AS depth
+            FROM ag
+            UNION ALL
+            -- A district with no task of its own still heads its communes.
+            SELECT DISTINCT parent_id, 0, 0, 0, 0, 0, 0, NULL::date, parent_name,
+                '{district}', NULL::bigint, NULL, parent_sort_key, NULL, 1, 0
+            FROM ag
+            WHERE {under_district}
+                AND parent_id NOT IN (SELECT id FROM ag WHERE kind = '{district}')
+        ),
+        keyed AS (SELECT lines.*, {value} AS value FROM lines),
+        placed AS (
+            SELECT k.*, COALESCE(h.value, k.value) AS head_value,
+                COALESCE(h.sort_key, k.sort_key) AS head_key, COALESCE(h.id, k.id) AS head_id
+            FROM keyed k
+            LEFT JOIN keyed h ON k.depth = 1 AND h.id = k.parent_id AND h.kind = '{district}'
+        ),
+        ordered AS (
+            SELECT placed.*, row_number() OVER (ORDER BY {order}) AS rn, count(*) OVER () AS n
+            FROM placed
+        ),
+        ranked AS (SELECT ag.*, {DECIDED} AS decided FROM ag WHERE {DECIDED} > 0)
+    """  # noqa: S608 - names, kinds and keys are ours
+
+
+def table_parts(*, keys: list[str], by_agency: int, offset: int, per_page: int, ranked: int) -> str:
+    """The statement's result, each row a ``part`` then ``keys`` (``g``'s
+    grouping columns), ``COUNT_COLUMNS`` and ``ROW_COLUMNS``, each part filling the
+    ones it has: the groups of ``g`` other than the agencies'
+    (``PART_GROUPS``), the page's lines, and the best ``2 * ranked`` and the
+    last ``ranked`` agencies of the ranking (``rn``: the last first)."""
+
+    def rows(part: int, source: str, where: str) -> str:
+        nulls = ", ".join(["NULL"] * (len(keys) - 2))  # after grouping and agency
+        columns = ", ".join([str(part), "NULL::int", "id", nulls, *COUNT_COLUMNS, *ROW_COLUMNS])
+        return f"(SELECT {columns} FROM {source} WHERE {where})"  # noqa: S608
+
+    # The page asked for, or the last one (as ``clamped_offset``).
+    first = f"GREATEST(0, LEAST({int(offset)}, (n - 1) / {int(per_page)} * {int(per_page)}))"
+    best = 'completed_on_time::float8 / decided DESC, decided DESC, sort_key COLLATE "C", id'
+    worst = 'completed_on_time::float8 / decided, decided, sort_key COLLATE "C" DESC, id DESC'
+    types = ("bigint", "bigint", "int", "int", "text", "text", "bigint", "text", "text", "text")
+    row_nulls = ", ".join(f"NULL::{kind}" for kind in types)
+    ranking = (
+        "SELECT ranked.*, NULL::int AS grp, NULL::int AS depth,"
+        " row_number() OVER (ORDER BY {order}) AS rn, count(*) OVER () AS n FROM ranked"
+    )
+    return f"""
+        (SELECT {PART_GROUPS}, {", ".join(f"g.{c}" for c in keys)},
+            {", ".join(f"g.{c}" for c in COUNT_COLUMNS)}, {row_nulls}
+         FROM g WHERE g.grouping <> {by_agency})
+        UNION ALL
+        {rows(PART_PAGE, "ordered", f"rn > {first} AND rn <= {first} + {int(per_page)}")}
+        UNION ALL
+        {rows(PART_BEST, f"({ranking.format(order=best)}) AS b", f"rn <= {2 * int(ranked)}")}
+        UNION ALL
+        {rows(PART_WORST, f"({ranking.format(order=worst)}) AS w", f"rn <= {int(ranked)}")}
+    """  # noqa: S608 - numbers are ints, names are ours
