@@ -36,22 +36,24 @@ _LETTER_AT = {letter: chr(0xE000 + i) for i, letter in enumerate(ALPHABET)}
 
 def vietnamese_sort_key(value: str) -> str:
     """Dictionary order of Vietnamese names as a plain string, equal in
-    Python's ``sorted``, PostgreSQL's ``COLLATE "C"`` and SQLite: by letters
-    of the alphabet (so "Đ" after "D", "Ư" after "U"), case and Unicode form
-    ignored, then by tones. The separator sorts below every character of a
-    name (and is not NUL, which PostgreSQL's text cannot hold)."""
-    letters, tones = [], []
-    for char in unicodedata.normalize("NFD", normalize_text(value).casefold()):
-        if unicodedata.combining(char) and letters:
-            if char in LETTER_MARKS:
-                letters[-1] = unicodedata.normalize("NFC", letters[-1] + char)
-            elif char in TONES:
-                tones[-1] = str(1 + TONES.index(char))
-            continue
-        letters.append(char)
-        tones.append("0")
-    primary = "".join(_LETTER_AT.get(char, char) for char in letters)
-    return f"{primary}\x01{''.join(tones)}"
+    Python's ``sorted``, PostgreSQL's ``COLLATE "C"`` and SQLite: word by
+    word, by letters of the alphabet ("Đ" after "D", "Ư" after "U"), then
+    by the word's tone; case and Unicode form ignored. A word ends with its
+    tone as a control character (1 to 6), below every character of a name
+    and above nothing (PostgreSQL's text cannot hold NUL)."""
+    words = []
+    for word in normalize_text(value).casefold().split(" "):
+        letters, tone = [], 0
+        for char in unicodedata.normalize("NFD", word):
+            if unicodedata.combining(char) and letters:
+                if char in LETTER_MARKS:
+                    letters[-1] = unicodedata.normalize("NFC", letters[-1] + char)
+                elif char in TONES:
+                    tone = 1 + TONES.index(char)
+                continue
+            letters.append(char)
+        words.append("".join(_LETTER_AT.get(char, char) for char in letters) + chr(1 + tone))
+    return " ".join(words)
 
 
 class AgencyKind(models.TextChoices):
