@@ -121,6 +121,13 @@ class Agency(models.Model):
         # English its own string ("agencies") for every model.
         verbose_name_plural = pgettext_lazy("plural", "cơ quan")
         ordering = ["code"]
+        # The dashboard looks up thousands of agencies by id for what orders
+        # them: from the index alone.
+        indexes = [
+            models.Index(
+                fields=["id"], include=["kind", "parent", "sort_key"], name="agency_order_keys"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)

@@ -23,4 +23,10 @@ class Migration(migrations.Migration):
             field=models.CharField(default="", editable=False, max_length=520),
         ),
         migrations.RunPython(fill_sort_keys, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="agency",
+            index=models.Index(
+                fields=["id"], include=["kind", "parent", "sort_key"], name="agency_order_keys"
+            ),
+        ),
     ]

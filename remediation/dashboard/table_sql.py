@@ -70,12 +70,12 @@ def table_ctes(*, by_agency: int, sort_key: str, descending: bool) -> str:
     under_district = f"(kind = '{commune}' AND parent_id IS NOT NULL)"
     return f"""
         ag AS (
+            -- Names are joined to the few rows shown, at the end; what orders
+            -- the agencies is read from the index agency_order_keys alone.
             SELECT g.agency AS id, {", ".join(f"g.{c}" for c in COUNT_COLUMNS)},
-                a.name, a.kind, a.parent_id, p.name AS parent_name,
-                a.sort_key, p.sort_key AS parent_sort_key
+                a.kind, a.parent_id, a.sort_key
             FROM g
             JOIN {table} a ON a.id = g.agency
-            LEFT JOIN {table} p ON p.id = a.parent_id
             WHERE g.grouping = {by_agency}
         ),
         lines AS (
@@ -87,11 +87,12 @@ def table_ctes(*, by_agency: int, sort_key: str, descending: bool) -> str:
             FROM ag
             UNION ALL
             -- A district with no task of its own still heads its communes.
-            SELECT DISTINCT parent_id, 0, 0, 0, 0, 0, 0, NULL::date, parent_name,
-                '{district}', NULL::bigint, NULL, parent_sort_key, NULL, 1, 0
-            FROM ag
-            WHERE {under_district}
-                AND parent_id NOT IN (SELECT id FROM ag WHERE kind = '{district}')
+            SELECT p.id, 0, 0, 0, 0, 0, 0, NULL::date, '{district}', NULL::bigint, p.sort_key, 1, 0
+            FROM {table} p
+            WHERE p.id IN (
+                SELECT parent_id FROM ag WHERE {under_district}
+                EXCEPT SELECT id FROM ag WHERE kind = '{district}'
+            )
         ),
         keyed AS (SELECT lines.*, {value} AS value FROM lines),
         placed AS (
@@ -115,10 +116,19 @@ def table_parts(*, keys: list[str], by_agency: int, offset: int, per_page: int, 
     (``PART_GROUPS``), the page's lines, and the best ``2 * ranked`` and the
     last ``ranked`` agencies of the ranking (``rn``: the last first)."""
 
+    table = Agency._meta.db_table
+
     def rows(part: int, source: str, where: str) -> str:
+        """Rows of ``source`` (``s``) with their names (``a``, ``p``)."""
         nulls = ", ".join(["NULL"] * (len(keys) - 2))  # after grouping and agency
-        columns = ", ".join([str(part), "NULL::int", "id", nulls, *COUNT_COLUMNS, *ROW_COLUMNS])
-        return f"(SELECT {columns} FROM {source} WHERE {where})"  # noqa: S608
+        own = ("rn", "n", "grp", "depth")
+        named = ("a.name", "s.kind", "s.parent_id", "p.name", "s.sort_key", "p.sort_key")
+        columns = ", ".join(
+            [str(part), "NULL::int", "s.id", nulls, *(f"s.{c}" for c in (*COUNT_COLUMNS, *own))]
+        )
+        chosen = f"(SELECT * FROM {source} WHERE {where}) s"  # noqa: S608
+        names = f"JOIN {table} a ON a.id = s.id LEFT JOIN {table} p ON p.id = s.parent_id"
+        return f"(SELECT {columns}, {', '.join(named)} FROM {chosen} {names})"  # noqa: S608
 
     # The page asked for, or the last one (as ``clamped_offset``).
     first = f"GREATEST(0, LEAST({int(offset)}, (n - 1) / {int(per_page)} * {int(per_page)}))"
