@@ -26,7 +26,7 @@ from ..workflow import TaskStatus
 from .columns import COUNT_COLUMNS
 from .one_scan import Grouped, grouped_in_one_scan
 from .presentation import AgencyTable, TablePage, agency_table
-from .rows import AgencyRow, Counts, as_date
+from .rows import AgencyRow, Counts, DimensionCounts, as_date
 
 CLASSES = [state.value for state in DeadlineState]
 
@@ -125,26 +125,32 @@ def _named(model, ids: set[int], *fields: str) -> dict[int, str]:
     return {pk: f"{code}. {name}" for pk, code, name in rows}
 
 
-def dimension_rows(groups) -> tuple[list[NamedRow], list[NamedRow], list[NamedRow]]:
-    """Areas (with their criteria), directives and inspections, from the
-    counts of each combination that occurs (rows of ``DIMENSIONS`` then
-    ``COUNT_COLUMNS``), rolled up here."""
-    areas: dict[int, Counts] = {}
-    criteria: dict[tuple[int, int], Counts] = {}
-    directives: dict[int, Counts] = {}
-    inspections: dict[int, Counts] = {}
+def rolled_up(groups) -> DimensionCounts:
+    """The counts of each combination that occurs (rows of ``DIMENSIONS``
+    then ``COUNT_COLUMNS``) summed by area, criterion, inspection and
+    document; ``one_scan`` has the database sum them the same way."""
+    rolled = DimensionCounts()
     for area, criterion, inspection, directive, source, *values in groups:
         counts = Counts.from_values(values)
         if area:
-            areas.setdefault(area, Counts()).add(counts)
+            rolled.areas.setdefault(area, Counts()).add(counts)
         if area and criterion:  # its link filters on both
-            criteria.setdefault((area, criterion), Counts()).add(counts)
+            rolled.criteria.setdefault((area, criterion), Counts()).add(counts)
         if inspection:
-            inspections.setdefault(inspection, Counts()).add(counts)
-        # A task counts once under each document it answers (``van_ban``
-        # matches the task's own directive or its finding's).
+            rolled.inspections.setdefault(inspection, Counts()).add(counts)
+        # ``van_ban`` matches the task's own directive or its finding's.
         for pk in {directive, source} - {None}:
-            directives.setdefault(pk, Counts()).add(counts)
+            rolled.directives.setdefault(pk, Counts()).add(counts)
+    return rolled
+
+
+def dimension_rows(
+    rolled: DimensionCounts,
+) -> tuple[list[NamedRow], list[NamedRow], list[NamedRow]]:
+    """Areas (with their criteria), directives and inspections, named and in
+    the page's order."""
+    areas, criteria = rolled.areas, rolled.criteria
+    directives, inspections = rolled.directives, rolled.inspections
     area_names = _named(ReformArea, set(areas), "name")
     criterion_names = _named(Criterion, {pk for _a, pk in criteria}, "code", "name")
     area_rows = {
@@ -205,7 +211,7 @@ def _grouped_separately(tasks: QuerySet[RemediationTask], today: datetime.date, 
     total = Counts()
     for row in agencies:
         total.add(row.counts)
-    dimensions = list(
+    dimensions = rolled_up(
         tasks.values(*DIMENSIONS).annotate(**aggregates).values_list(*DIMENSIONS, *aggregates)
     )
     if not months:

@@ -23,17 +23,34 @@ from ..deadlines import DeadlineState, deadline_class_expression
 from ..workflow import TaskStatus
 from .columns import COUNT_COLUMNS
 from .presentation import GROUP_LABELS, AgencyTable, TablePage, clamped_offset, parse_sort
-from .rows import AgencyRow, Counts
+from .rows import AgencyRow, Counts, DimensionCounts
 from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE, table_ctes, table_parts
 
-# GROUPING(agency, area, due_m, done_m) of each set: 0 where grouped.
-BY_AGENCY, BY_DIMENSIONS, BY_DUE_MONTH, BY_DONE_MONTH, BY_TOTAL = (
-    0b0111,
-    0b1011,
-    0b1101,
-    0b1110,
-    0b1111,
-)
+# The columns of ``t`` the sets group by: d0 to d4 are ``DIMENSIONS`` (area,
+# criterion, inspection, directive, the finding's directive); ``other_d4``
+# is the finding's directive where it is not the task's own, so that a task
+# counts once under each document it answers (as ``figures.rolled_up``).
+GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_m", "done_m")
+SETS = {
+    "agency": ("agency",),
+    "areas": ("d0",),
+    "criteria": ("d0", "d1"),
+    "inspections": ("d2",),
+    "directives": ("d3",),
+    "sources": ("other_d4",),
+    "due": ("due_m",),
+    "done": ("done_m",),
+    "total": (),
+}
+
+
+def _grouping(columns: tuple[str, ...]) -> int:
+    """``GROUPING(GROUPED)`` of the set of ``columns``: a bit set for each column not grouped."""
+    return sum(1 << (len(GROUPED) - 1 - i) for i, c in enumerate(GROUPED) if c not in columns)
+
+
+BY_SET = {_grouping(columns): name for name, columns in SETS.items()}
+BY_AGENCY = _grouping(SETS["agency"])
 # The aggregates are hashed side by side; 4 MB (the default) would spill the
 # 60,000 dimension groups of a national data set to disk. Random reads are
 # cheap where the tasks live in memory or on SSD: let a narrow filter use
@@ -49,7 +66,7 @@ class Grouped:
 
     agencies: list
     total: Counts
-    dimensions: list[tuple]  # ``DIMENSIONS`` then ``COUNT_COLUMNS``
+    dimensions: DimensionCounts
     due: dict  # tasks falling due per month
     done: dict  # tasks completed per month
     table: AgencyTable | None = None
@@ -87,20 +104,21 @@ def grouped_in_one_scan(
         else f"count(*) FILTER (WHERE klass = '{column}') AS {column}"
         for column in COUNT_COLUMNS[:-1]
     )
+    sets = ", ".join(f"({', '.join(columns)})" for columns in SETS.values())
     grouped = f"""
         WITH t AS (
             SELECT s.*,
+                CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4,
                 CASE WHEN due BETWEEN %s AND %s THEN date_trunc('month', due)::date END AS due_m,
                 CASE WHEN status = %s AND done_on BETWEEN %s AND %s
                      THEN date_trunc('month', done_on)::date END AS done_m
             FROM ({inner_sql}) AS s ({", ".join(names)})
         ),
         g AS (
-            SELECT GROUPING(agency, d0, due_m, done_m) AS grouping, agency, {", ".join(dimensions)},
-                due_m, done_m, {counts},
+            SELECT GROUPING({", ".join(GROUPED)}) AS grouping, {", ".join(GROUPED)}, {counts},
                 min(due) FILTER (WHERE klass = '{DeadlineState.OVERDUE.value}') AS oldest_due
             FROM t
-            GROUP BY GROUPING SETS ((agency), ({", ".join(dimensions)}), (due_m), (done_m), ())
+            GROUP BY GROUPING SETS ({sets})
         )
     """  # noqa: S608 - names and class values are ours; values are parameters
     if page is None:
@@ -115,7 +133,7 @@ def grouped_in_one_scan(
         sort_key, descending = parse_sort(page.sort)
         ctes = table_ctes(by_agency=BY_AGENCY, sort_key=sort_key, descending=descending)
         parts = table_parts(
-            keys=["grouping", "agency", *dimensions, "due_m", "done_m"],
+            keys=["grouping", *GROUPED],
             by_agency=BY_AGENCY,
             offset=page.offset,
             per_page=page.per_page,
@@ -131,14 +149,13 @@ def grouped_in_one_scan(
         rows = cursor.fetchall()
     if page is not None:
         # Each row starts with its part; then the same columns as below.
-        return _from_parts(rows, len(dimensions), page)
-    # Positions in a row: grouping, agency, the dimensions, due_m, done_m, the
-    # counts, then the agency's name, kind, parent, parent's name and the two
-    # sort keys. Read by index: a national table has 12,000 agency rows.
-    width = len(dimensions)
-    counts_at = 4 + width
+        return _from_parts(rows, page)
+    # Positions in a row: grouping, ``GROUPED``, the counts, then the agency's
+    # name, kind, parent, parent's name and the two sort keys. Read by index:
+    # a national table has 12,000 agency rows.
+    counts_at = COUNTS_AT
     names_at = counts_at + len(COUNT_COLUMNS)
-    result = Grouped([], Counts(), [], {}, {})
+    result = Grouped([], Counts(), DimensionCounts(), {}, {})
     groups = []
     for row in rows:
         if row[0] == BY_AGENCY:
@@ -149,33 +166,42 @@ def grouped_in_one_scan(
             )
         else:
             groups.append(row)
-    result.total, result.dimensions, result.due, result.done = _other_groups(groups, width)
+    result.total, result.dimensions, result.due, result.done = _other_groups(groups)
     result.agencies.sort(key=lambda row: row.id)
     return result
 
 
-def _other_groups(rows, width: int) -> tuple[Counts, list[tuple], dict, dict]:
-    """The total, the dimensions' groups and the months, from rows of
-    grouping, agency, the dimensions, due_m, done_m and the counts."""
-    due_at, counts_at = 2 + width, 4 + width
-    end = counts_at + len(COUNT_COLUMNS)
-    total, groups, due, done = Counts(), [], {}, {}
+COUNTS_AT = 1 + len(GROUPED)  # in a row of ``g``
+
+
+def _other_groups(rows) -> tuple[Counts, DimensionCounts, dict, dict]:
+    """The total, the dimensions' counts and the months, from rows of ``g``."""
+    end = COUNTS_AT + len(COUNT_COLUMNS)
+    total, dimensions, due, done = Counts(), DimensionCounts(), {}, {}
+    at = {column: 1 + i for i, column in enumerate(GROUPED)}
     for row in rows:
-        grouping = row[0]
-        if grouping == BY_DIMENSIONS:
-            groups.append(tuple(row[2:due_at]) + tuple(row[counts_at:end]))
-        elif grouping == BY_DUE_MONTH and row[due_at]:
-            due[row[due_at]] = row[counts_at]
-        elif grouping == BY_DONE_MONTH and row[due_at + 1]:
-            done[row[due_at + 1]] = row[counts_at]
-        elif grouping == BY_TOTAL:
-            total = Counts.from_values(row[counts_at:end])
-    return total, groups, due, done
+        name = BY_SET[row[0]]
+        key = tuple(row[at[column]] for column in SETS[name])
+        if None in key:  # tasks without that dimension (or outside the months)
+            continue
+        if name == "due":
+            due[key[0]] = row[COUNTS_AT]
+        elif name == "done":
+            done[key[0]] = row[COUNTS_AT]
+        elif name == "total":
+            total = Counts.from_values(row[COUNTS_AT:end])
+        elif name in ("directives", "sources"):  # both count under the document
+            counts = Counts.from_values(row[COUNTS_AT:end])
+            dimensions.directives.setdefault(key[0], Counts()).add(counts)
+        else:
+            counts = Counts.from_values(row[COUNTS_AT:end])
+            getattr(dimensions, name)[key if name == "criteria" else key[0]] = counts
+    return total, dimensions, due, done
 
 
-def _from_parts(rows, width: int, page: TablePage) -> Grouped:
+def _from_parts(rows, page: TablePage) -> Grouped:
     labels = [str(label) for label in GROUP_LABELS]
-    counts_at = 4 + width
+    counts_at = COUNTS_AT
     rest_at = counts_at + len(COUNT_COLUMNS)
     groups, lines, best, worst = [], [], [], []
     count = decided = 0
@@ -209,7 +235,7 @@ def _from_parts(rows, width: int, page: TablePage) -> Grouped:
         worst = []
     else:
         best = best[:RANKED]
-    total, dimensions, due, done = _other_groups(groups, width)
+    total, dimensions, due, done = _other_groups(groups)
     table = AgencyTable(
         [line[1:] for line in lines],
         count,

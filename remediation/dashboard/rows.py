@@ -99,5 +99,17 @@ class AgencyRow:
         return str(AgencyKind(self.kind).label) if self.kind in AgencyKind.values else self.kind
 
 
+@dataclasses.dataclass
+class DimensionCounts:
+    """Counts by the finding's reform area, (area, criterion), inspection,
+    and directing document (a task counts once under each document it
+    answers: its own directive and its finding's, when they differ)."""
+
+    areas: dict[int, Counts] = dataclasses.field(default_factory=dict)
+    criteria: dict[tuple[int, int], Counts] = dataclasses.field(default_factory=dict)
+    inspections: dict[int, Counts] = dataclasses.field(default_factory=dict)
+    directives: dict[int, Counts] = dataclasses.field(default_factory=dict)
+
+
 def as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value

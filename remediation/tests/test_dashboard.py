@@ -369,3 +369,22 @@ def test_its_one_scan_gives_the_figures_of_the_separate_queries(demo, params):
     one_scan = figures_compute(tasks, as_of=form.as_of(), months=months, narrow=True)
     assert one_scan == separate
     assert separate.total.total > 0 and any(m.completed for m in separate.trend)
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_it_counts_a_task_once_under_a_document_it_answers_twice(narrow):
+    from directives.tests.factories import DirectiveFactory
+    from remediation.dashboard.figures import figures_compute, month_window
+
+    notice, plan = DirectiveFactory(), DirectiveFactory()
+    RemediationTaskFactory(directive=notice, finding__source_directive=notice)
+    RemediationTaskFactory(directive=plan, finding__source_directive=notice)
+    day = datetime.date(2019, 12, 1)
+    figures = figures_compute(
+        RemediationTask.objects.all(),
+        as_of=day,
+        months=month_window(day, None, None),
+        narrow=narrow,  # on PostgreSQL: the one-scan statement
+    )
+    counted = {row.id: row.counts.total for row in figures.directives}
+    assert counted == {notice.pk: 2, plan.pk: 1}
