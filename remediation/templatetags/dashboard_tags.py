@@ -16,17 +16,39 @@ CELLS = ("total", "completed_on_time", "completed_late", "within", "overdue")
 @register.simple_tag
 def counts_cells(figure):
     """``<td>`` cells: each count linked to its task list, then the on-time rate."""
+    return mark_safe(_cells(figure, get_format("DECIMAL_SEPARATOR")))  # noqa: S308 - see _cells
+
+
+@register.simple_tag
+def named_rows(items):
+    """The rows of an area, document or inspection table (``page._named``
+    items, each with its children): a name, then ``counts_cells``."""
+    separator = get_format("DECIMAL_SEPARATOR")
+    parts = []
+    for item in items:
+        parts.append(f'<tr><th scope="row">{escape(item["row"].name)}</th>')
+        parts.append(f"{_cells(item['figure'], separator)}</tr>")
+        for child in item["children"]:
+            parts.append(f'<tr class="child-row"><th scope="row">{escape(child["row"].name)}</th>')
+            parts.append(f"{_cells(child['figure'], separator)}</tr>")
+    # Safe: names and URLs escaped here, everything else is a number.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def _cells(figure, separator: str) -> str:
     counts, links = figure.counts, figure.links
+    # The links are ``Linker``'s: a path and a urlencoded query, whose only
+    # character to escape in an attribute is "&".
     parts = [
         '<td class="num"><a{} href="{}">{:d}</a></td>'.format(
             ' class="overdue-link"' if name == "overdue" else "",
-            escape(links[name]),
+            links[name].replace("&", "&amp;"),
             getattr(counts, name),
         )
         for name in CELLS
     ]
     rate = counts.rate
-    shown = "–" if rate is None else f"{rate:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+    shown = "–" if rate is None else f"{rate:.1f}".replace(".", separator)
     parts.append(f'<td class="num">{shown}</td>')
     # Safe: URLs escaped here, everything else is a number.
-    return mark_safe("".join(parts))  # noqa: S308
+    return "".join(parts)
