@@ -73,6 +73,14 @@ class AgencyQuerySet(models.QuerySet):
     def current(self) -> AgencyQuerySet:
         return self.valid_on(timezone.localdate())
 
+    def sort_keys_refresh(self) -> None:
+        """Write ``sort_key`` for agencies inserted by raw SQL (``save`` and
+        the importer write it themselves)."""
+        agencies = list(self.only("pk", "name"))
+        for agency in agencies:
+            agency.sort_key = vietnamese_sort_key(agency.name)
+        self.model.objects.bulk_update(agencies, ["sort_key"], batch_size=2000)
+
     def subtree_ids(self, root_id: int) -> list[int]:
         """The agency and every unit under it (a district and its communes),
         one query per level of the tree."""

@@ -9,7 +9,8 @@ On a scratch database on DATABASE_URL's server (``--db``; with ``--keep`` it
 is kept, and reused when it already holds ``--tasks`` tasks) it fills tasks
 over agencies and five years with ``bench/fill.py``, then in the same run:
   - the dashboard page through Django's test client, logged in as the
-    coordinator (province) and as a district officer, p50 and p95 over
+    coordinator (province), a district officer and an officer of a
+    monitoring department (one reform area's tasks), p50 and p95 over
     ``--loads`` loads, with and without filters; the coordinator's unfiltered
     page both from the snapshot and live;
   - the raw SQL floor: the very statements the page ran (captured), run again
@@ -56,20 +57,27 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def users() -> tuple[User, User]:
+def users() -> tuple[User, User, User]:
+    """Home Affairs' coordinator, a district's officer, and an officer of the
+    department that monitors the first reform area (all its tasks, over
+    nearly every agency)."""
     province = Agency.objects.get(code="BP")
     district = (
         Agency.objects.filter(code__startswith="BH", children__isnull=False)
         .order_by("code")
         .first()
     )
+    monitoring = ReformArea.objects.order_by("order", "code").first().monitoring_agency
     coordinator, _ = User.objects.get_or_create(
         username="bench.coordinator", defaults={"role": Role.COORDINATOR, "agency": province}
     )
     officer, _ = User.objects.get_or_create(
         username="bench.officer", defaults={"role": Role.OFFICER, "agency": district}
     )
-    return coordinator, officer
+    monitor, _ = User.objects.get_or_create(
+        username="bench.monitor", defaults={"role": Role.OFFICER, "agency": monitoring}
+    )
+    return coordinator, officer, monitor
 
 
 def page(client: Client, url: str, loads: int) -> dict:
@@ -174,7 +182,7 @@ def run(args) -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
     prepare(args)
     freeze_startup_objects()  # as reform_tracker/wsgi.py does in each web worker
-    coordinator, officer = users()
+    coordinator, officer, monitor = users()
     inspection = Inspection.objects.filter(name__startswith="B ").order_by("-year", "name").first()
     area = ReformArea.objects.get(code="LV3")
     today = timezone.localdate()
@@ -189,6 +197,8 @@ def run(args) -> None:
         ("coordinator, reform area LV3 + this year", coordinator, f"linh_vuc={area.pk}&{year}", {}),
         ("district officer, no filter", officer, "", {}),
         ("district officer, this year", officer, year, {}),
+        ("monitoring department, no filter", monitor, "", {}),
+        ("monitoring department, this year", monitor, year, {}),
     ]
     results = []
     for label, user, query, overrides, *loads in scenarios:

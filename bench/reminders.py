@@ -102,10 +102,11 @@ def fill(tasks: int, agencies: int) -> dict[str, int]:
     now = "CURRENT_TIMESTAMP"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table(Agency)} (id, code, name, kind, official_email) "
-            f"SELECT g.n, 'CQ' || g.n, 'UBND xã Số ' || g.n, 'commune_pc', "
+            f"INSERT INTO {table(Agency)} (id, code, name, sort_key, kind, official_email) "
+            f"SELECT g.n, 'CQ' || g.n, 'UBND xã Số ' || g.n, '', 'commune_pc', "
             f"'cq' || g.n || '@tuyenquang.example.vn' FROM {numbers(agencies)}"
         )
+        Agency.objects.sort_keys_refresh()
         user_columns = (
             "id, password, is_superuser, username, first_name, last_name, email, is_staff, "
             "is_active, date_joined, agency_id, role"

@@ -52,3 +52,11 @@ def test_it_is_written_by_the_import_for_new_and_renamed_agencies():
     assert import_run(kind="agencies", data=xlsx(rows), dry_run=False).errors == []
     for agency in Agency.objects.filter(code__in=["SNV", "UBNDT"]):
         assert agency.sort_key == vietnamese_sort_key(agency.name)
+
+
+@pytest.mark.django_db
+def test_it_is_written_for_agencies_inserted_without_it():
+    agency = AgencyFactory(name="Ủy ban nhân dân xã Đồng Quý")
+    Agency.objects.filter(pk=agency.pk).update(sort_key="")
+    Agency.objects.filter(pk=agency.pk).sort_keys_refresh()
+    assert Agency.objects.get(pk=agency.pk).sort_key == vietnamese_sort_key(agency.name)
