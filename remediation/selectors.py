@@ -51,6 +51,16 @@ def tasks_visible_to(*, user: User) -> QuerySet[RemediationTask]:
     return tasks.involving(agency_ids)
 
 
+def task_parts_visible_to(*, user: User) -> list[QuerySet[RemediationTask]]:
+    """``tasks_visible_to`` as disjoint parts whose union it is
+    (``involving_parts``), for aggregates that read each part from its own
+    index."""
+    agency_ids = visible_agency_ids(user=user)
+    if agency_ids is None or not agency_ids:
+        return [tasks_visible_to(user=user)]
+    return RemediationTask.objects.involving_parts(agency_ids)
+
+
 def task_list_for_user(*, user: User) -> QuerySet[RemediationTask]:
     """The task list: what the user sees, with what a row shows.
 

@@ -12,7 +12,7 @@ from .dashboard.forms import DashboardFilterForm
 from .dashboard.presentation import TablePage
 from .dashboard.snapshot import snapshot_figures
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
-from .selectors import tasks_visible_to, visible_agency_ids
+from .selectors import task_parts_visible_to, tasks_visible_to, visible_agency_ids
 
 # Filters on the finding: they select a small part of the tasks.
 FINDING_FILTERS = {"dot", "linh_vuc", "tieu_chi", "van_ban"}
@@ -38,6 +38,7 @@ def dashboard_figures(
             return figures
     return figures_compute(
         dashboard_tasks(user=user, form=form),
+        parts=[form.apply(part) for part in task_parts_visible_to(user=user)],
         as_of=as_of,
         months=month_window(as_of, *form.period()),
         narrow=not province or bool(FINDING_FILTERS & filters.keys()),

@@ -244,6 +244,7 @@ def figures_compute(
     months: list[tuple[datetime.date, datetime.date]],
     narrow: bool = False,
     page: TablePage | None = None,
+    parts: list[QuerySet[RemediationTask]] | None = None,
 ) -> Figures:
     """``narrow``: the tasks are a small part of a large table (a filter on
     the findings, or one agency's scope). Then one scan beats four; over
@@ -252,9 +253,11 @@ def figures_compute(
 
     ``page``: only that page of the by-agency table is wanted (and the
     ranking); on the one-scan path the database orders and cuts it, and
-    ``Figures.agencies`` stays empty."""
+    ``Figures.agencies`` stays empty. ``parts``: disjoint querysets whose
+    union is ``tasks``, which the one scan reads instead (see
+    ``involving_parts``)."""
     if narrow and connection.vendor == "postgresql":
-        grouped = grouped_in_one_scan(tasks, as_of, months, page)
+        grouped = grouped_in_one_scan(parts or [tasks], as_of, months, page)
     else:
         grouped = _grouped_separately(tasks, as_of, months)
     areas, directives, inspections = dimension_rows(grouped.dimensions)

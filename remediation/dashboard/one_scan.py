@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
@@ -73,7 +74,7 @@ class Grouped:
 
 
 def grouped_in_one_scan(
-    tasks: QuerySet,
+    parts: list[QuerySet],
     today: datetime.date,
     months: list[tuple[datetime.date, datetime.date]],
     page: TablePage | None = None,
@@ -81,20 +82,31 @@ def grouped_in_one_scan(
     from .figures import DIMENSIONS
 
     # Grouped by ids only; the agencies' names are joined to the (few) agency
-    # groups afterwards, not to every task.
-    inner = (
-        tasks.order_by()
-        .annotate(dashboard_class=deadline_class_expression(today))
-        .values_list(
-            "lead_agency_id",
-            *DIMENSIONS,
-            "dashboard_class",
-            "effective_due_date",
-            "status",
-            "completed_on",
+    # groups afterwards, not to every task. The parts are disjoint: their
+    # UNION ALL is the tasks.
+    statements, inner_params = [], []
+    for part in parts:
+        inner = (
+            part.order_by()
+            .annotate(dashboard_class=deadline_class_expression(today))
+            .values_list(
+                "lead_agency_id",
+                *DIMENSIONS,
+                "dashboard_class",
+                "effective_due_date",
+                "status",
+                "completed_on",
+            )
         )
-    )
-    inner_sql, inner_params = inner.query.sql_with_params()
+        try:
+            sql, params = inner.query.sql_with_params()
+        except EmptyResultSet:  # a part that can hold no task (``none()``)
+            continue
+        statements.append(f"({sql})")
+        inner_params += params
+    if not statements:
+        return Grouped([], Counts(), DimensionCounts(), {}, {}, _empty_table(page))
+    inner_sql = " UNION ALL ".join(statements)
     dimensions = [f"d{i}" for i in range(len(DIMENSIONS))]
     names = ["agency", *dimensions, "klass", "due", "status", "done_on"]
     first, last = (months[0][0], months[-1][1]) if months else (None, None)
@@ -172,6 +184,10 @@ def grouped_in_one_scan(
 
 
 COUNTS_AT = 1 + len(GROUPED)  # in a row of ``g``
+
+
+def _empty_table(page: TablePage | None) -> AgencyTable | None:
+    return None if page is None else AgencyTable([], 0, 0, [], [])
 
 
 def _other_groups(rows) -> tuple[Counts, DimensionCounts, dict, dict]:

@@ -57,6 +57,16 @@ class RemediationTaskQuerySet(models.QuerySet):
     def open(self) -> RemediationTaskQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    def _involvement(self, agency_ids: list[int]) -> tuple[Q, Q, Q]:
+        """The scope rule's three ways a task involves the agencies: led,
+        monitored, supported."""
+        supporting = self.model.supporting_agencies.through.objects.order_by()
+        return (
+            Q(lead_agency_id__in=agency_ids),
+            Q(monitoring_agency_id__in=agency_ids),
+            Q(pk__in=supporting.filter(agency_id__in=agency_ids).values("remediationtask_id")),
+        )
+
     def involving(self, agency_ids: Iterable[int]) -> RemediationTaskQuerySet:
         """Tasks that any of the agencies leads, supports or monitors.
 
@@ -67,16 +77,30 @@ class RemediationTaskQuerySet(models.QuerySet):
         agency_ids = list(agency_ids)
         tasks = self.model._default_manager.order_by()
         supporting = self.model.supporting_agencies.through.objects.order_by()
+        led, monitored, _supported = self._involvement(agency_ids)
         ids = (
-            tasks.filter(lead_agency_id__in=agency_ids)
+            tasks.filter(led)
             .values("pk")
             .union(
-                tasks.filter(monitoring_agency_id__in=agency_ids).values("pk"),
+                tasks.filter(monitored).values("pk"),
                 supporting.filter(agency_id__in=agency_ids).values("remediationtask_id"),
                 all=True,
             )
         )
         return self.filter(pk__in=ids)
+
+    def involving_parts(self, agency_ids: Iterable[int]) -> list[RemediationTaskQuerySet]:
+        """``involving`` as three disjoint querysets whose union it is: led;
+        monitored, not led; supported, neither led nor monitored. An
+        aggregate over their UNION ALL reads each from its own index (a
+        monitoring department's 125,000 tasks from ``task_monitor_due``
+        alone) instead of fetching every task by id."""
+        led, monitored, supported = self._involvement(list(agency_ids))
+        return [
+            self.filter(led),
+            self.filter(monitored).exclude(led),
+            self.filter(supported).exclude(led).exclude(monitored),
+        ]
 
     def for_agency(self, agency: Agency) -> RemediationTaskQuerySet:
         return self.involving([agency.pk])
@@ -267,6 +291,13 @@ class RemediationTask(models.Model):
             ),
             models.Index(
                 fields=["finding_criterion", "effective_due_date"], name="task_criterion_due"
+            ),
+            # A monitoring department's dashboard (``involving_parts``): what
+            # it monitors, from the index alone.
+            models.Index(
+                fields=["monitoring_agency", "effective_due_date"],
+                include=DASHBOARD_COLUMNS,
+                name="task_monitor_due",
             ),
             models.Index(
                 fields=["finding_source_directive", "effective_due_date"],

@@ -125,3 +125,21 @@ def test_it_reads_the_subtree_once_per_level_and_caches_it(tree, django_assert_n
         }
     with django_assert_num_queries(0):
         visible_agency_ids(user=user)
+
+
+def test_its_parts_are_disjoint_and_together_the_visible_tasks(tree):
+    from remediation.models import RemediationTask
+    from remediation.selectors import task_parts_visible_to
+
+    mine = [tree.district, *tree.communes]
+    task(tree.district, monitor=tree.communes[0], supporting=[tree.communes[1]])  # all three
+    task(tree.department, monitor=tree.district, supporting=mine)  # monitored and supported
+    task(tree.department, monitor=None, supporting=mine)  # supported twice, no monitor
+    task(tree.department, monitor=tree.communes[1])
+    task(tree.other_district, monitor=tree.justice)  # not theirs
+    user = UserFactory(agency=tree.district, role=Role.OFFICER)
+    parts = [list(part.values_list("pk", flat=True)) for part in task_parts_visible_to(user=user)]
+    together = [pk for part in parts for pk in part]
+    assert len(together) == len(set(together)) == 4  # each task in one part only
+    assert set(together) == set(tasks_visible_to(user=user).values_list("pk", flat=True))
+    assert RemediationTask.objects.count() == 5
