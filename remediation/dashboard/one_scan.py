@@ -32,13 +32,14 @@ from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE, table_ctes, table_part
 # is the finding's directive where it is not the task's own, so that a task
 # counts once under each document it answers (as ``figures.rolled_up``).
 GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_m", "done_m")
+# Each set costs every task its aggregates: an area's counts are summed
+# from its criteria's groups (criterion or none), a document's from the
+# (directive, other document) pairs.
 SETS = {
     "agency": ("agency",),
-    "areas": ("d0",),
     "criteria": ("d0", "d1"),
     "inspections": ("d2",),
-    "directives": ("d3",),
-    "sources": ("other_d4",),
+    "documents": ("d3", "other_d4"),
     "due": ("due_m",),
     "done": ("done_m",),
     "total": (),
@@ -198,20 +199,26 @@ def _other_groups(rows) -> tuple[Counts, DimensionCounts, dict, dict]:
     for row in rows:
         name = BY_SET[row[0]]
         key = tuple(row[at[column]] for column in SETS[name])
-        if None in key:  # tasks without that dimension (or outside the months)
+        if name in ("due", "done"):
+            if key[0] is not None:  # tasks outside the months are grouped under None
+                (due if name == "due" else done)[key[0]] = row[COUNTS_AT]
             continue
-        if name == "due":
-            due[key[0]] = row[COUNTS_AT]
-        elif name == "done":
-            done[key[0]] = row[COUNTS_AT]
-        elif name == "total":
-            total = Counts.from_values(row[COUNTS_AT:end])
-        elif name in ("directives", "sources"):  # both count under the document
-            counts = Counts.from_values(row[COUNTS_AT:end])
-            dimensions.directives.setdefault(key[0], Counts()).add(counts)
-        else:
-            counts = Counts.from_values(row[COUNTS_AT:end])
-            getattr(dimensions, name)[key if name == "criteria" else key[0]] = counts
+        counts = Counts.from_values(row[COUNTS_AT:end])
+        if name == "total":
+            total = counts
+        elif name == "inspections":
+            if key[0] is not None:
+                dimensions.inspections[key[0]] = counts
+        elif name == "criteria":
+            area, criterion = key
+            if area is not None:
+                dimensions.areas.setdefault(area, Counts()).add(counts)
+                if criterion is not None:  # its link filters on both
+                    dimensions.criteria[key] = counts
+        else:  # documents: the task's own directive and its finding's other one
+            for pk in key:
+                if pk is not None:
+                    dimensions.directives.setdefault(pk, Counts()).add(counts)
     return total, dimensions, due, done
 
 
