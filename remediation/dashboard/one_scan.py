@@ -144,14 +144,15 @@ def grouped_in_one_scan(
         """  # noqa: S608
     else:
         sort_key, descending = parse_sort(page.sort)
-        ctes = table_ctes(by_agency=BY_AGENCY, sort_key=sort_key, descending=descending)
-        parts = table_parts(
-            keys=["grouping", *GROUPED],
+        ctes = table_ctes(
             by_agency=BY_AGENCY,
+            sort_key=sort_key,
+            descending=descending,
             offset=page.offset,
             per_page=page.per_page,
             ranked=RANKED,
         )
+        parts = table_parts(keys=["grouping", *GROUPED], by_agency=BY_AGENCY)
         sql = f"{grouped}, {ctes} {parts}"
     done_until = min(last, today) if last else None
     params = [first, last, TaskStatus.COMPLETED, first, done_until, *inner_params]

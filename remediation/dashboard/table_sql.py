@@ -49,7 +49,15 @@ def _kinds(kinds) -> str:
     return ", ".join(f"'{kind}'" for kind in sorted(kinds))
 
 
-def table_ctes(*, by_agency: int, sort_key: str, descending: bool) -> str:
+def table_ctes(
+    *,
+    by_agency: int,
+    sort_key: str,
+    descending: bool,
+    offset: int,
+    per_page: int,
+    ranked: int,
+) -> str:
     """CTEs after ``g``: ``placed`` (every line with its group, depth and
     district head), ``ordered`` (numbered in the table's order, ``n``
     lines), ``ranked`` (agencies with a known outcome)."""
@@ -57,6 +65,7 @@ def table_ctes(*, by_agency: int, sort_key: str, descending: bool) -> str:
     commune, district = AgencyKind.COMMUNE_PC.value, AgencyKind.DISTRICT_PC.value
     value = SORT_VALUES[sort_key]
     way = " DESC" if descending else ""
+    offset, per_page = int(offset), int(per_page)
     if sort_key == "ten":
         order = (
             f'grp, head_key COLLATE "C"{way}, head_id{way}, depth,'
@@ -101,24 +110,51 @@ def table_ctes(*, by_agency: int, sort_key: str, descending: bool) -> str:
             FROM keyed k
             LEFT JOIN keyed h ON k.depth = 1 AND h.id = k.parent_id AND h.kind = '{district}'
         ),
-        ordered AS (
-            SELECT placed.*, row_number() OVER (ORDER BY {order}) AS rn, count(*) OVER () AS n
+        -- The page asked for, or the last one (as ``clamped_offset``).
+        counted AS (
+            SELECT count(*) AS n, GREATEST(0, LEAST({offset}, (count(*) - 1) / {per_page} * {per_page}))
+                AS first
             FROM placed
         ),
-        ranked AS (SELECT ag.*, {DECIDED} AS decided FROM ag WHERE {DECIDED} > 0)
-    """  # noqa: S608 - names, kinds and keys are ours
+        -- Top-N sorts (LIMIT), then numbered: not every line sorted and numbered.
+        page AS (
+            SELECT s.*, (SELECT first FROM counted) + row_number() OVER (ORDER BY {order}) AS rn,
+                (SELECT n FROM counted) AS n
+            FROM (
+                SELECT * FROM placed ORDER BY {order}
+                LIMIT {per_page} OFFSET (SELECT first FROM counted)
+            ) s
+        ),
+        ranked AS (SELECT ag.*, {DECIDED} AS decided FROM ag WHERE {DECIDED} > 0),
+        best AS ({_ranking(BEST, 2 * ranked)}),
+        worst AS ({_ranking(WORST, ranked)})
+    """  # noqa: S608 - names, kinds and keys are ours; numbers are ints
 
 
-def table_parts(*, keys: list[str], by_agency: int, offset: int, per_page: int, ranked: int) -> str:
+BEST = 'completed_on_time::float8 / decided DESC, decided DESC, sort_key COLLATE "C", id'
+WORST = 'completed_on_time::float8 / decided, decided, sort_key COLLATE "C" DESC, id DESC'
+
+
+def _ranking(order: str, size: int) -> str:
+    """The first ``size`` of the ranking in ``order``, numbered, with ``n``
+    the agencies ranked."""
+    first = f"(SELECT * FROM ranked ORDER BY {order} LIMIT {int(size)}) s"  # noqa: S608
+    return (
+        "SELECT s.*, NULL::int AS grp, NULL::int AS depth,"
+        f" row_number() OVER (ORDER BY {order}) AS rn, (SELECT count(*) FROM ranked) AS n"
+        f" FROM {first}"
+    )
+
+
+def table_parts(*, keys: list[str], by_agency: int) -> str:
     """The statement's result, each row a ``part`` then ``keys`` (``g``'s
-    grouping columns), ``COUNT_COLUMNS`` and ``ROW_COLUMNS``, each part filling the
-    ones it has: the groups of ``g`` other than the agencies'
-    (``PART_GROUPS``), the page's lines, and the best ``2 * ranked`` and the
-    last ``ranked`` agencies of the ranking (``rn``: the last first)."""
-
+    grouping columns), ``COUNT_COLUMNS`` and ``ROW_COLUMNS``, each part
+    filling the ones it has: the groups of ``g`` other than the agencies'
+    (``PART_GROUPS``), the page's lines (``page``), and the best and the
+    last of the ranking (``best``, ``worst``: ``rn`` from the last)."""
     table = Agency._meta.db_table
 
-    def rows(part: int, source: str, where: str) -> str:
+    def rows(part: int, source: str) -> str:
         """Rows of ``source`` (``s``) with their names (``a``, ``p``)."""
         nulls = ", ".join(["NULL"] * (len(keys) - 2))  # after grouping and agency
         own = ("rn", "n", "grp", "depth")
@@ -126,28 +162,16 @@ def table_parts(*, keys: list[str], by_agency: int, offset: int, per_page: int, 
         columns = ", ".join(
             [str(part), "NULL::int", "s.id", nulls, *(f"s.{c}" for c in (*COUNT_COLUMNS, *own))]
         )
-        chosen = f"(SELECT * FROM {source} WHERE {where}) s"  # noqa: S608
         names = f"JOIN {table} a ON a.id = s.id LEFT JOIN {table} p ON p.id = s.parent_id"
-        return f"(SELECT {columns}, {', '.join(named)} FROM {chosen} {names})"  # noqa: S608
+        return f"(SELECT {columns}, {', '.join(named)} FROM {source} s {names})"  # noqa: S608
 
-    # The page asked for, or the last one (as ``clamped_offset``).
-    first = f"GREATEST(0, LEAST({int(offset)}, (n - 1) / {int(per_page)} * {int(per_page)}))"
-    best = 'completed_on_time::float8 / decided DESC, decided DESC, sort_key COLLATE "C", id'
-    worst = 'completed_on_time::float8 / decided, decided, sort_key COLLATE "C" DESC, id DESC'
     types = ("bigint", "bigint", "int", "int", "text", "text", "bigint", "text", "text", "text")
     row_nulls = ", ".join(f"NULL::{kind}" for kind in types)
-    ranking = (
-        "SELECT ranked.*, NULL::int AS grp, NULL::int AS depth,"
-        " row_number() OVER (ORDER BY {order}) AS rn, count(*) OVER () AS n FROM ranked"
-    )
     return f"""
         (SELECT {PART_GROUPS}, {", ".join(f"g.{c}" for c in keys)},
             {", ".join(f"g.{c}" for c in COUNT_COLUMNS)}, {row_nulls}
          FROM g WHERE g.grouping <> {by_agency})
-        UNION ALL
-        {rows(PART_PAGE, "ordered", f"rn > {first} AND rn <= {first} + {int(per_page)}")}
-        UNION ALL
-        {rows(PART_BEST, f"({ranking.format(order=best)}) AS b", f"rn <= {2 * int(ranked)}")}
-        UNION ALL
-        {rows(PART_WORST, f"({ranking.format(order=worst)}) AS w", f"rn <= {int(ranked)}")}
+        UNION ALL {rows(PART_PAGE, "page")}
+        UNION ALL {rows(PART_BEST, "best")}
+        UNION ALL {rows(PART_WORST, "worst")}
     """  # noqa: S608 - numbers are ints, names are ours
