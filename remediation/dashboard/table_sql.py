@@ -139,11 +139,8 @@ def _ranking(order: str, size: int) -> str:
     """The first ``size`` of the ranking in ``order``, numbered, with ``n``
     the agencies ranked."""
     first = f"(SELECT * FROM ranked ORDER BY {order} LIMIT {int(size)}) s"  # noqa: S608
-    return (
-        "SELECT s.*, NULL::int AS grp, NULL::int AS depth,"
-        f" row_number() OVER (ORDER BY {order}) AS rn, (SELECT count(*) FROM ranked) AS n"
-        f" FROM {first}"
-    )
+    numbered = f"row_number() OVER (ORDER BY {order}) AS rn, (SELECT count(*) FROM ranked) AS n"
+    return f"SELECT s.*, NULL::int AS grp, NULL::int AS depth, {numbered} FROM {first}"  # noqa: S608
 
 
 def table_parts(*, keys: list[str], by_agency: int) -> str:
