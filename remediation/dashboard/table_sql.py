@@ -139,7 +139,7 @@ def _ranking(order: str, size: int) -> str:
     """The first ``size`` of the ranking in ``order``, numbered, with ``n``
     the agencies ranked."""
     first = f"(SELECT * FROM ranked ORDER BY {order} LIMIT {int(size)}) s"  # noqa: S608
-    numbered = f"row_number() OVER (ORDER BY {order}) AS rn, (SELECT count(*) FROM ranked) AS n"
+    numbered = f"row_number() OVER (ORDER BY {order}) AS rn, (SELECT count(*) FROM ranked) AS n"  # noqa: S608
     return f"SELECT s.*, NULL::int AS grp, NULL::int AS depth, {numbered} FROM {first}"  # noqa: S608
 
 
