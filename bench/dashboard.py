@@ -197,7 +197,8 @@ def run(args) -> None:
         ("coordinator, reform area LV3 + this year", coordinator, f"linh_vuc={area.pk}&{year}", {}),
         ("district officer, no filter", officer, "", {}),
         ("district officer, this year", officer, year, {}),
-        ("monitoring department, no filter", monitor, "", {}),
+        ("monitoring department, no filter (snapshot)", monitor, "", {}),
+        ("monitoring department, no filter (live)", monitor, "", live),
         ("monitoring department, this year", monitor, year, {}),
     ]
     results = []

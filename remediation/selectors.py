@@ -51,6 +51,16 @@ def tasks_visible_to(*, user: User) -> QuerySet[RemediationTask]:
     return tasks.involving(agency_ids)
 
 
+def agency_scope_tasks(
+    *, agency_id: int
+) -> tuple[QuerySet[RemediationTask], list[QuerySet[RemediationTask]]]:
+    """What any user of the agency sees (one not seeing the province): the
+    tasks, and them as ``involving_parts``."""
+    agency_ids = Agency.objects.subtree_ids(agency_id)
+    tasks = RemediationTask.objects.all()
+    return tasks.involving(agency_ids), tasks.involving_parts(agency_ids)
+
+
 def task_parts_visible_to(*, user: User) -> list[QuerySet[RemediationTask]]:
     """``tasks_visible_to`` as disjoint parts whose union it is
     (``involving_parts``), for aggregates that read each part from its own

@@ -32,8 +32,14 @@ def dashboard_figures(
     as_of = form.as_of()
     filters = form.active()
     province = visible_agency_ids(user=user) is None
-    if not live and province and not filters and as_of == timezone.localdate():
-        figures = snapshot_figures(as_of)
+    if not live and not filters and as_of == timezone.localdate():
+        # The province's, or a monitoring department's (one of its users
+        # sees exactly ``agency_scope_tasks`` of it); no other scope has one.
+        figures = None
+        if province:
+            figures = snapshot_figures(as_of)
+        elif user.agency_id:
+            figures = snapshot_figures(as_of, agency_id=user.agency_id)
         if figures is not None:
             return figures
     return figures_compute(

@@ -65,10 +65,19 @@ class ExportJob(models.Model):
 
 
 class DashboardSnapshot(models.Model):
-    """The province-wide dashboard, unfiltered, as of one day: read instead of
-    aggregating every task when there are very many (see settings
-    DASHBOARD_SNAPSHOT_MIN_TASKS); refreshed by Celery beat."""
+    """The unfiltered dashboard of the province (no agency) or of a
+    monitoring department's scope, as of one day: read instead of
+    aggregating very many tasks (see settings DASHBOARD_SNAPSHOT_MIN_TASKS);
+    refreshed by Celery beat."""
 
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     as_of = models.DateField(_("tính đến ngày"))
     computed_at = models.DateTimeField(_("tính lúc"), default=timezone.now)
     data = models.JSONField(_("số liệu"))

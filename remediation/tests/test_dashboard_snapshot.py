@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings as django_settings
 
-from agencies.models import User
+from agencies.models import ReformArea, User
 from remediation.dashboard import snapshot
 from remediation.demo import load_demo_scenario
 from remediation.models import DashboardSnapshot, RemediationTask, TaskStatus
+from remediation.selectors import tasks_visible_to
 from remediation.tasks import refresh_dashboard_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_it_renders_the_same_page_from_the_snapshot_as_live(client, world, setti
 
 def test_a_small_province_keeps_no_snapshot(world, settings):
     refresh_dashboard_snapshot()
-    assert DashboardSnapshot.objects.count() == 1
+    assert DashboardSnapshot.objects.filter(agency=None).count() == 1
     settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 15  # the demo has 14 tasks
     refresh_dashboard_snapshot()
     assert DashboardSnapshot.objects.count() == 0
@@ -109,7 +110,9 @@ def test_a_small_province_keeps_no_snapshot(world, settings):
 def test_a_refresh_keeps_only_the_latest(world):
     refresh_dashboard_snapshot()
     refresh_dashboard_snapshot()
-    assert DashboardSnapshot.objects.count() == 1
+    monitors = set(ReformArea.objects.values_list("monitoring_agency", flat=True))
+    kept = list(DashboardSnapshot.objects.values_list("agency", flat=True))
+    assert sorted(kept, key=str) == sorted([None, *monitors], key=str)  # one each
 
 
 def test_celery_beat_refreshes_it():
@@ -125,3 +128,49 @@ def test_it_labels_the_snapshots_agency_groups_in_the_reader_language(client, wo
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(URL).text
     assert "Cấp tỉnh (sở, ban, ngành)" not in english
+
+
+def sections(text):
+    return text.split('<section class="dashboard-section"', 1)[1]
+
+
+def overdue_in_scope(username):
+    user = User.objects.get(username=username)
+    return (
+        tasks_visible_to(user=user)
+        .in_deadline_class("overdue", datetime.date(2019, 12, 1))
+        .order_by("finding__code")
+    )
+
+
+def test_it_shows_a_monitoring_department_its_own_snapshot(client, world):
+    client.force_login(User.objects.get(username="sotuphap"))  # monitors LV2
+    before = overdue(client.get(URL))
+    assert before == overdue_in_scope("sotuphap").count() > 0
+    refresh_dashboard_snapshot()
+    complete(overdue_in_scope("sotuphap").first().finding.code)  # after the snapshot
+    response = client.get(URL)
+    assert overdue(response) == before
+    assert "Số liệu của cơ quan tính sẵn lúc 09:00" in response.text
+    assert overdue(client.get(URL, {"ngay": "02/12/2019"})) == before - 1  # live
+
+
+def test_it_renders_a_monitoring_departments_page_from_its_snapshot_as_live(
+    client, world, settings
+):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sotuphap"))
+    for params in ({}, {"sap_xep": "-qua_han"}):
+        from_snapshot = client.get(URL, params).text
+        settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 0
+        live = client.get(URL, params).text
+        settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 5
+        assert "tính sẵn" in from_snapshot and "tính sẵn" not in live
+        assert sections(from_snapshot) == sections(live), params
+
+
+def test_no_other_scope_reads_a_snapshot(client, world):
+    refresh_dashboard_snapshot()
+    for username in ("canbo.stnmt", "lanhdao.chiemhoa"):  # lead tasks, monitor none
+        client.force_login(User.objects.get(username=username))
+        assert "tính sẵn" not in client.get(URL).text
