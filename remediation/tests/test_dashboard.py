@@ -388,3 +388,10 @@ def test_it_counts_a_task_once_under_a_document_it_answers_twice(narrow):
     )
     counted = {row.id: row.counts.total for row in figures.directives}
     assert counted == {notice.pk: 2, plan.pk: 1}
+
+
+def test_it_shows_a_user_with_no_agency_no_task(client, demo):
+    client.force_login(UserFactory(agency=None, role=Role.OFFICER))
+    response = client.get(URL, {"ngay": AS_OF})
+    assert response.status_code == 200
+    assert figure(response, "total") == "0"
