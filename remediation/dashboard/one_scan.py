@@ -1,12 +1,14 @@
 """Every breakdown of the dashboard in one pass over the filtered tasks.
 
-On PostgreSQL the four GROUP BYs the page needs (by agency, by the finding's
-dimensions, tasks falling due per month, tasks completed per month) run as
-the GROUPING SETS of one query over the filtered queryset's own SQL: the
-filter and the scope rule are paid once instead of four times. The rows have
-the same columns, in the same order, as the separate ORM queries, and the
+On PostgreSQL the groups the page needs (by agency, by the finding's
+dimensions, tasks falling due and completed per month, the total) are the
+GROUPING SETS of one statement over the UNION ALL of the filtered scope's
+disjoint parts (``involving_parts``): the filter and the scope rule are paid
+once, each part from its own index. With a ``TablePage`` the same statement
+orders and cuts the by-agency table and the ranking (``table_sql``). The
 counts use ``deadline_class_expression``, whose classes are exactly the
-``deadline_q`` filters of the task list.
+``deadline_q`` filters of the task list; ``test_dashboard`` holds the figures
+equal to those of the separate ORM queries.
 """
 
 from __future__ import annotations
