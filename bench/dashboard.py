@@ -195,6 +195,10 @@ def run(args) -> None:
         ("coordinator, no filter (live)", coordinator, "", live, args.live_loads),
         ("coordinator, one inspection", coordinator, f"dot={inspection.pk}", {}),
         ("coordinator, reform area LV3 + this year", coordinator, f"linh_vuc={area.pk}&{year}", {}),
+        ("coordinator, this year", coordinator, year, {}),
+        ("coordinator, districts (cap)", coordinator, "cap=district_pc", {}),
+        # Another as-of date: the whole province, live (no snapshot of it).
+        ("coordinator, as of 1 June", coordinator, f"ngay=01/06/{today.year}", {}, args.live_loads),
         ("district officer, no filter", officer, "", {}),
         ("district officer, this year", officer, year, {}),
         ("monitoring department, no filter (snapshot)", monitor, "", {}),

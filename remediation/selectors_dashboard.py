@@ -14,9 +14,6 @@ from .dashboard.snapshot import snapshot_figures
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
 from .selectors import task_parts_visible_to, tasks_visible_to, visible_agency_ids
 
-# Filters on the finding: they select a small part of the tasks.
-FINDING_FILTERS = {"dot", "linh_vuc", "tieu_chi", "van_ban"}
-
 
 def dashboard_tasks(*, user: User, form: DashboardFilterForm) -> QuerySet[RemediationTask]:
     """Exactly the tasks the task list shows for the same parameters."""
@@ -47,7 +44,6 @@ def dashboard_figures(
         parts=[form.apply(part) for part in task_parts_visible_to(user=user)],
         as_of=as_of,
         months=month_window(as_of, *form.period()),
-        narrow=not province or bool(FINDING_FILTERS & filters.keys()),
         page=page,
     )
 

@@ -243,21 +243,20 @@ def figures_compute(
     *,
     as_of: datetime.date,
     months: list[tuple[datetime.date, datetime.date]],
-    narrow: bool = False,
     page: TablePage | None = None,
     parts: list[QuerySet[RemediationTask]] | None = None,
+    separate: bool = False,
 ) -> Figures:
-    """``narrow``: the tasks are a small part of a large table (a filter on
-    the findings, or one agency's scope). Then one scan beats four; over
-    most of a million tasks PostgreSQL cannot hash the grouping sets and
-    sorts them, and four hashed GROUP BYs are faster.
+    """On PostgreSQL one statement (``one_scan``) makes every figure;
+    elsewhere, or with ``separate``, four GROUP BYs of the ORM do (the
+    tests hold the two equal).
 
     ``page``: only that page of the by-agency table is wanted (and the
     ranking); on the one-scan path the database orders and cuts it, and
     ``Figures.agencies`` stays empty. ``parts``: disjoint querysets whose
     union is ``tasks``, which the one scan reads instead (see
     ``involving_parts``)."""
-    if narrow and connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not separate:
         grouped = grouped_in_one_scan(parts or [tasks], as_of, months, page)
     else:
         grouped = _grouped_separately(tasks, as_of, months)

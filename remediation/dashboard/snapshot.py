@@ -149,9 +149,7 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     )
     for agency_id in monitors:
         scope, parts = agency_scope_tasks(agency_id=agency_id)
-        computed[agency_id] = figures_compute(
-            scope, parts=parts, narrow=True, as_of=today, months=months
-        )
+        computed[agency_id] = figures_compute(scope, parts=parts, as_of=today, months=months)
     with transaction.atomic():
         snapshots = [
             DashboardSnapshot.objects.create(

@@ -292,6 +292,13 @@ class RemediationTask(models.Model):
             models.Index(
                 fields=["finding_criterion", "effective_due_date"], name="task_criterion_due"
             ),
+            # The dashboard over a period (its usual filter: due this year),
+            # from the index alone.
+            models.Index(
+                fields=["effective_due_date"],
+                include=DASHBOARD_COLUMNS,
+                name="task_due_dashboard",
+            ),
             # A monitoring department's dashboard (``involving_parts``): what
             # it monitors, from the index alone.
             models.Index(

@@ -365,14 +365,14 @@ def test_its_one_scan_gives_the_figures_of_the_separate_queries(demo, params):
     form = DashboardFilterForm({"ngay": "05/12/2019", **params})
     tasks = dashboard_tasks(user=user, form=form)
     months = month_window(form.as_of(), *form.period())
-    separate = figures_compute(tasks, as_of=form.as_of(), months=months)
-    one_scan = figures_compute(tasks, as_of=form.as_of(), months=months, narrow=True)
+    separate = figures_compute(tasks, as_of=form.as_of(), months=months, separate=True)
+    one_scan = figures_compute(tasks, as_of=form.as_of(), months=months)
     assert one_scan == separate
     assert separate.total.total > 0 and any(m.completed for m in separate.trend)
 
 
-@pytest.mark.parametrize("narrow", [False, True])
-def test_it_counts_a_task_once_under_a_document_it_answers_twice(narrow):
+@pytest.mark.parametrize("separate", [False, True])
+def test_it_counts_a_task_once_under_a_document_it_answers_twice(separate):
     from directives.tests.factories import DirectiveFactory
     from remediation.dashboard.figures import figures_compute, month_window
 
@@ -384,7 +384,7 @@ def test_it_counts_a_task_once_under_a_document_it_answers_twice(narrow):
         RemediationTask.objects.all(),
         as_of=day,
         months=month_window(day, None, None),
-        narrow=narrow,  # on PostgreSQL: the one-scan statement
+        separate=separate,  # on PostgreSQL, False: the one-scan statement
     )
     counted = {row.id: row.counts.total for row in figures.directives}
     assert counted == {notice.pk: 2, plan.pk: 1}

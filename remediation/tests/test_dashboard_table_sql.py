@@ -55,8 +55,8 @@ def province():
 def both(page: TablePage):
     tasks = RemediationTask.objects.all()
     months = month_window(AS_OF, None, None)
-    live = figures_compute(tasks, as_of=AS_OF, months=months, narrow=True, page=page)
-    every = figures_compute(tasks, as_of=AS_OF, months=months, narrow=True)
+    live = figures_compute(tasks, as_of=AS_OF, months=months, page=page)
+    every = figures_compute(tasks, as_of=AS_OF, months=months)
     return live.table, agency_table(every.agencies, page)
 
 
