@@ -42,9 +42,8 @@ SETS = {
     "criteria": ("d0", "d1"),
     "inspections": ("d2",),
     "documents": ("d3", "other_d4"),
-    # Falling due and completed, by month: one set of the pairs (at most
-    # 13 × 13 groups) costs each task one more hash, not two.
-    "months": ("due_m", "done_m"),
+    "due": ("due_m",),
+    "done": ("done_m",),
     "total": (),
 }
 
@@ -204,13 +203,9 @@ def _other_groups(rows) -> tuple[Counts, DimensionCounts, dict, dict]:
     for row in rows:
         name = BY_SET[row[0]]
         key = tuple(row[at[column]] for column in SETS[name])
-        if name == "months":
-            # Tasks outside the months are grouped under None.
-            due_month, done_month = key
-            if due_month is not None:
-                due[due_month] = due.get(due_month, 0) + row[COUNTS_AT]
-            if done_month is not None:
-                done[done_month] = done.get(done_month, 0) + row[COUNTS_AT]
+        if name in ("due", "done"):
+            if key[0] is not None:  # tasks outside the months are grouped under None
+                (due if name == "due" else done)[key[0]] = row[COUNTS_AT]
             continue
         counts = Counts.from_values(row[COUNTS_AT:end])
         if name == "total":
