@@ -192,6 +192,9 @@ def ordered_agencies(
     return lines
 
 
+MAX_PAGE = 1_000_000  # past any table's end, within PostgreSQL's integers
+
+
 @dataclasses.dataclass(frozen=True)
 class TablePage:
     """The part of the by-agency table a page shows."""
@@ -202,8 +205,13 @@ class TablePage:
 
     @classmethod
     def parse(cls, sort: str | None, number: str | None, per_page: int) -> TablePage:
-        """From the ``sap_xep`` and ``trang`` parameters (page numbers from 1)."""
-        number = int(number) if number and number.isdigit() else 1
+        """From the ``sap_xep`` and ``trang`` parameters (page numbers from
+        1). A number past the end shows the last page; one too long for the
+        database's integers ("²", or a hundred digits) counts as past the end."""
+        if number and number.isdecimal():
+            number = min(int(number), MAX_PAGE) if len(number) <= 9 else MAX_PAGE
+        else:
+            number = 1
         return cls(sort, (max(1, number) - 1) * per_page, per_page)
 
 

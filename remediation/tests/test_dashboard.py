@@ -395,3 +395,11 @@ def test_it_shows_a_user_with_no_agency_no_task(client, demo):
     response = client.get(URL, {"ngay": AS_OF})
     assert response.status_code == 200
     assert figure(response, "total") == "0"
+
+
+@pytest.mark.parametrize("number", ["9" * 40, "²", "-3", "abc"])
+def test_it_answers_a_hostile_page_number_with_a_page(client, demo, number):
+    login(client, "sonoivu")
+    response = client.get(URL, {"ngay": AS_OF, "trang": number})
+    assert response.status_code == 200
+    assert 'id="agency-table"' in response.text
