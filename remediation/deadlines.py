@@ -63,6 +63,13 @@ def completed_q(today: datetime.date) -> Q:
     return Q(open_until__lte=today)
 
 
+def completed_between_q(first: datetime.date | None, last: datetime.date) -> Q:
+    """Completed on a day from ``first`` (when given) to ``last``: the same
+    one range on ``open_until``, which ``task_open_until_due`` serves."""
+    done = completed_q(last)
+    return done & Q(open_until__gte=first) if first else done
+
+
 def not_completed_q(today: datetime.date) -> Q:
     return Q(open_until__gt=today)
 

@@ -37,6 +37,7 @@ from agencies.models import AgencyKind
 from .deadlines import (
     NOT_COMPLETED_IN_TIME,
     DeadlineState,
+    completed_between_q,
     completed_q,
     deadline_q,
     not_completed_q,
@@ -121,11 +122,8 @@ class TaskFilterForm(forms.Form):
             tasks = tasks.filter(effective_due_date__lte=data["den_ngay"])
         if data.get("hoan_thanh_tu") or data.get("hoan_thanh_den"):
             # Completed as of the as-of date, like the deadline classes.
-            tasks = tasks.filter(status=TaskStatus.COMPLETED, completed_on__lte=today)
-            if data.get("hoan_thanh_tu"):
-                tasks = tasks.filter(completed_on__gte=data["hoan_thanh_tu"])
-            if data.get("hoan_thanh_den"):
-                tasks = tasks.filter(completed_on__lte=data["hoan_thanh_den"])
+            last = min(data.get("hoan_thanh_den") or today, today)
+            tasks = tasks.filter(completed_between_q(data.get("hoan_thanh_tu"), last))
         text = " ".join((data.get("q") or "").split())
         if text:
             tasks = tasks.filter(

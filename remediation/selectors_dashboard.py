@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 
-from .dashboard.figures import Figures, figures_compute, month_window
+from .dashboard.figures import Figures, figures_compute
 from .dashboard.forms import DashboardFilterForm
+from .dashboard.months import month_window
 from .dashboard.presentation import TablePage
 from .dashboard.snapshot import snapshot_figures
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState

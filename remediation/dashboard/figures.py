@@ -14,7 +14,7 @@ import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncMonth
 
 from agencies.models import Criterion, ReformArea
@@ -22,8 +22,8 @@ from directives.models import Directive
 
 from ..deadlines import DeadlineState, deadline_q
 from ..models import Inspection, RemediationTask
-from ..workflow import TaskStatus
 from .columns import COUNT_COLUMNS
+from .months import trend_filters
 from .one_scan import Grouped, grouped_in_one_scan
 from .presentation import AgencyTable, TablePage, agency_table
 from .rows import AgencyRow, Counts, DimensionCounts, as_date
@@ -177,21 +177,6 @@ def dimension_rows(
     )
 
 
-def month_window(
-    as_of: datetime.date, start: datetime.date | None, end: datetime.date | None, limit: int = 120
-) -> list[tuple[datetime.date, datetime.date]]:
-    """The trend's months: the chosen period, else the twelve months to the as-of date."""
-    end = end or as_of
-    start = start or datetime.date(end.year - (end.month <= 11), (end.month % 12) + 1, 1)
-    months = []
-    first = datetime.date(start.year, start.month, 1)
-    while first <= end and len(months) < limit:
-        following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        months.append((max(first, start), min(following - datetime.timedelta(days=1), end)))
-        first = following
-    return months
-
-
 def trend(months: list[tuple[datetime.date, datetime.date]], due: dict, done: dict) -> list[Month]:
     """Per month: tasks falling due, and tasks completed (by the as-of date)."""
     due = {as_date(k): v for k, v in due.items() if k}
@@ -217,19 +202,16 @@ def _grouped_separately(tasks: QuerySet[RemediationTask], today: datetime.date, 
     )
     if not months:
         return Grouped(agencies, total, dimensions, {}, {})
-    first, last = months[0][0], months[-1][1]
+    falling_due, completed = trend_filters(months, today)
     due = dict(
-        tasks.filter(effective_due_date__gte=first, effective_due_date__lte=last)
+        tasks.filter(falling_due)
         .annotate(month=TruncMonth("effective_due_date"))
         .values("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
     done = dict(
-        tasks.filter(
-            Q(status=TaskStatus.COMPLETED, completed_on__lte=min(last, today)),
-            completed_on__gte=first,
-        )
+        tasks.filter(completed)
         .annotate(month=TruncMonth("completed_on"))
         .values("month")
         .annotate(n=Count("pk"))

@@ -23,8 +23,8 @@ from django.db.models import QuerySet
 from agencies.models import Agency
 
 from ..deadlines import DeadlineState, deadline_class_expression
-from ..workflow import TaskStatus
 from .columns import COUNT_COLUMNS
+from .months import Months, trend_ranges
 from .presentation import GROUP_LABELS, AgencyTable, TablePage, clamped_offset, parse_sort
 from .rows import AgencyRow, Counts, DimensionCounts
 from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE, table_ctes, table_parts
@@ -36,7 +36,8 @@ from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE, table_ctes, table_part
 GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_m", "done_m")
 # Each set costs every task its aggregates: an area's counts are summed
 # from its criteria's groups (criterion or none), a document's from the
-# (directive, other document) pairs.
+# (directive, other document) pairs. Only ``AGGREGATED`` are sets of the
+# aggregate; the months and the total are counted apart.
 SETS = {
     "agency": ("agency",),
     "criteria": ("d0", "d1"),
@@ -53,6 +54,9 @@ def _grouping(columns: tuple[str, ...]) -> int:
     return sum(1 << (len(GROUPED) - 1 - i) for i, c in enumerate(GROUPED) if c not in columns)
 
 
+AGGREGATED = ("agency", "criteria", "inspections", "documents")
+KEYS = GROUPED[:-2]  # what ``AGGREGATED`` group by
+MONTH_BITS = len(GROUPED) - len(KEYS)
 BY_SET = {_grouping(columns): name for name, columns in SETS.items()}
 BY_AGENCY = _grouping(SETS["agency"])
 # The aggregates are hashed side by side; 4 MB (the default) would spill the
@@ -76,10 +80,24 @@ class Grouped:
     table: AgencyTable | None = None
 
 
+def _union(parts: list[QuerySet], *fields) -> tuple[str, list]:
+    """The parts' rows of ``fields`` as one ``UNION ALL`` (empty SQL: no part
+    can hold a task)."""
+    statements, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.order_by().values_list(*fields).query.sql_with_params()
+        except EmptyResultSet:  # a part that can hold no task (``none()``)
+            continue
+        statements.append(f"({sql})")
+        params += part_params
+    return " UNION ALL ".join(statements), params
+
+
 def grouped_in_one_scan(
     parts: list[QuerySet],
     today: datetime.date,
-    months: list[tuple[datetime.date, datetime.date]],
+    months: Months,
     page: TablePage | None = None,
 ) -> Grouped:
     from .figures import DIMENSIONS
@@ -87,54 +105,67 @@ def grouped_in_one_scan(
     # Grouped by ids only; the agencies' names are joined to the (few) agency
     # groups afterwards, not to every task. The parts are disjoint: their
     # UNION ALL is the tasks.
-    statements, inner_params = [], []
-    for part in parts:
-        inner = (
-            part.order_by()
-            .annotate(dashboard_class=deadline_class_expression(today))
-            .values_list(
-                "lead_agency_id",
-                *DIMENSIONS,
-                "dashboard_class",
-                "effective_due_date",
-                "status",
-                "completed_on",
-            )
-        )
-        try:
-            sql, params = inner.query.sql_with_params()
-        except EmptyResultSet:  # a part that can hold no task (``none()``)
-            continue
-        statements.append(f"({sql})")
-        inner_params += params
-    if not statements:
+    tasks_sql, params = _union(
+        [part.annotate(dashboard_class=deadline_class_expression(today)) for part in parts],
+        "lead_agency_id",
+        *DIMENSIONS,
+        "dashboard_class",
+        "effective_due_date",
+        "open_until",
+    )
+    if not tasks_sql:
         return Grouped([], Counts(), DimensionCounts(), {}, {}, _empty_table(page))
-    inner_sql = " UNION ALL ".join(statements)
     dimensions = [f"d{i}" for i in range(len(DIMENSIONS))]
-    names = ["agency", *dimensions, "klass", "due", "status", "done_on"]
-    first, last = (months[0][0], months[-1][1]) if months else (None, None)
+    columns = ", ".join(["agency", *dimensions, "klass", "due", "open_until"])
     counts = ", ".join(
         f"count(*) AS {column}"
         if column == "total"
         else f"count(*) FILTER (WHERE klass = '{column}') AS {column}"
         for column in COUNT_COLUMNS[:-1]
     )
-    sets = ", ".join(f"({', '.join(columns)})" for columns in SETS.values())
+    overdue = DeadlineState.OVERDUE.value
+    keys = ", ".join(KEYS)
+    sets = ", ".join(f"({', '.join(SETS[name])})" for name in AGGREGATED)
+    sums = ", ".join(f"coalesce(sum({column}), 0)::bigint" for column in COUNT_COLUMNS[:-1])
+    nulls = ", ".join(["NULL"] * len(KEYS))
+    # The months count tasks only: each is its own GROUP BY over its range of
+    # the tasks, which PostgreSQL pushes down to each part's index scan; as
+    # sets of the aggregate they would compute every count for every set.
+    # Completed by a day is ``open_until`` up to it (``completed_between_q``).
+    # The total is summed from the agencies' groups.
+    month_groups = ""
+    if months:
+        for name, column, days in zip(
+            ("due", "done"), ("due", "open_until"), trend_ranges(months, today), strict=True
+        ):
+            at = GROUPED.index(f"{name}_m")
+            group = ", ".join("m" if i == at else "NULL" for i in range(len(GROUPED)))
+            zeros = ", ".join(["0"] * (len(COUNT_COLUMNS) - 2))
+            month_groups += f"""
+                UNION ALL
+                SELECT {_grouping(SETS[name])}, {group}, count(*), {zeros}, NULL
+                FROM (SELECT date_trunc('month', {column}::timestamp)::date AS m
+                      FROM u WHERE {column} BETWEEN %s AND %s) AS month
+                GROUP BY m"""  # noqa: S608 - names are ours; days are parameters
+            params += days
     grouped = f"""
-        WITH t AS (
-            SELECT s.*,
-                CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4,
-                CASE WHEN due BETWEEN %s AND %s
-                     THEN date_trunc('month', due::timestamp)::date END AS due_m,
-                CASE WHEN status = %s AND done_on BETWEEN %s AND %s
-                     THEN date_trunc('month', done_on::timestamp)::date END AS done_m
-            FROM ({inner_sql}) AS s ({", ".join(names)})
-        ),
-        g AS (
-            SELECT GROUPING({", ".join(GROUPED)}) AS grouping, {", ".join(GROUPED)}, {counts},
-                min(due) FILTER (WHERE klass = '{DeadlineState.OVERDUE.value}') AS oldest_due
+        WITH u ({columns}) AS NOT MATERIALIZED ({tasks_sql}),
+        t AS (SELECT u.*, CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4 FROM u),
+        a AS (
+            -- ``GROUPING`` over ``KEYS``, as the code of its set over ``GROUPED``
+            -- (the months, not grouped here, are its last bits).
+            SELECT GROUPING({keys}) * {1 << MONTH_BITS} + {(1 << MONTH_BITS) - 1} AS grouping,
+                {keys}, NULL::date AS due_m, NULL::date AS done_m, {counts},
+                min(due) FILTER (WHERE klass = '{overdue}') AS oldest_due
             FROM t
             GROUP BY GROUPING SETS ({sets})
+        ),
+        g AS (
+            SELECT * FROM a
+            UNION ALL
+            SELECT {_grouping(SETS["total"])}, {nulls}, NULL, NULL, {sums}, min(oldest_due)
+            FROM a WHERE grouping = {BY_AGENCY}
+            {month_groups}
         )
     """  # noqa: S608 - names and class values are ours; values are parameters
     if page is None:
@@ -157,8 +188,6 @@ def grouped_in_one_scan(
         )
         parts = table_parts(keys=["grouping", *GROUPED], by_agency=BY_AGENCY)
         sql = f"{grouped}, {ctes} {parts}"
-    done_until = min(last, today) if last else None
-    params = [first, last, TaskStatus.COMPLETED, first, done_until, *inner_params]
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in SETTINGS:
             cursor.execute(setting)

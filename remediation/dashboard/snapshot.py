@@ -27,7 +27,8 @@ from agencies.models import ReformArea
 
 from ..models import DashboardSnapshot, RemediationTask
 from ..selectors import agency_scope_tasks
-from .figures import AgencyRow, Counts, Figures, Month, NamedRow, figures_compute, month_window
+from .figures import AgencyRow, Counts, Figures, Month, NamedRow, figures_compute
+from .months import month_window
 
 
 def _named_json(row: NamedRow) -> dict[str, Any]:

@@ -354,10 +354,14 @@ def test_its_query_count_does_not_grow_with_the_data(client, django_assert_max_n
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("params", [{}, {"cap": AgencyKind.COMMUNE_PC}, {"tu_ngay": "01/11/2019"}])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"cap": AgencyKind.COMMUNE_PC}, {"tu_ngay": "01/11/2019"}, {"ngay": "26/11/2019"}],
+)
 def test_its_one_scan_gives_the_figures_of_the_separate_queries(demo, params):
-    from remediation.dashboard.figures import figures_compute, month_window
+    from remediation.dashboard.figures import figures_compute
     from remediation.dashboard.forms import DashboardFilterForm
+    from remediation.dashboard.months import month_window
     from remediation.selectors_dashboard import dashboard_tasks
 
     RemediationTaskFactory(directive=None, finding__source_directive=None)  # no document
@@ -374,7 +378,8 @@ def test_its_one_scan_gives_the_figures_of_the_separate_queries(demo, params):
 @pytest.mark.parametrize("separate", [False, True])
 def test_it_counts_a_task_once_under_a_document_it_answers_twice(separate):
     from directives.tests.factories import DirectiveFactory
-    from remediation.dashboard.figures import figures_compute, month_window
+    from remediation.dashboard.figures import figures_compute
+    from remediation.dashboard.months import month_window
 
     notice, plan = DirectiveFactory(), DirectiveFactory()
     RemediationTaskFactory(directive=notice, finding__source_directive=notice)

@@ -9,7 +9,8 @@ import pytest
 
 from agencies.models import AgencyKind, vietnamese_sort_key
 from agencies.tests.factories import AgencyFactory, ReformAreaFactory
-from remediation.dashboard.figures import figures_compute, month_window
+from remediation.dashboard.figures import figures_compute
+from remediation.dashboard.months import month_window
 from remediation.dashboard.presentation import SORTS, TablePage, agency_table
 from remediation.models import RemediationTask, TaskStatus
 from remediation.tests.factories import FindingFactory, InspectionFactory, RemediationTaskFactory
