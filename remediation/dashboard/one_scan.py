@@ -94,6 +94,14 @@ def _union(parts: list[QuerySet], *fields) -> tuple[str, list]:
     return " UNION ALL ".join(statements), params
 
 
+def _months_apart(parts: list[QuerySet]) -> bool:
+    """Whether the months are read apart: only where the tasks are read from
+    their table alone (the province, no join), so that each month range is a
+    range of an index; a scope's parts or a join (``cap``) would be read
+    again for each."""
+    return len(parts) == 1 and len(parts[0].query.alias_map) <= 1
+
+
 def grouped_in_one_scan(
     parts: list[QuerySet],
     today: datetime.date,
@@ -124,20 +132,21 @@ def grouped_in_one_scan(
         for column in COUNT_COLUMNS[:-1]
     )
     overdue = DeadlineState.OVERDUE.value
-    keys = ", ".join(KEYS)
-    sets = ", ".join(f"({', '.join(SETS[name])})" for name in AGGREGATED)
     sums = ", ".join(f"coalesce(sum({column}), 0)::bigint" for column in COUNT_COLUMNS[:-1])
     nulls = ", ".join(["NULL"] * len(KEYS))
-    # The months count tasks only: each is its own GROUP BY over its range of
-    # the tasks, which PostgreSQL pushes down to each part's index scan; as
-    # sets of the aggregate they would compute every count for every set.
-    # Completed by a day is ``open_until`` up to it (``completed_between_q``).
-    # The total is summed from the agencies' groups.
-    month_groups = ""
-    if months:
-        for name, column, days in zip(
-            ("due", "done"), ("due", "open_until"), trend_ranges(months, today), strict=True
-        ):
+    month_columns, month_groups = "", ""
+    if not months or _months_apart(parts):
+        # The months count tasks only: each is then its own GROUP BY over its
+        # range of the tasks, which PostgreSQL pushes down to a range scan of
+        # an index; as sets of the aggregate they would cost every task every
+        # count twice more. Completed by a day is ``open_until`` up to it
+        # (``completed_between_q``).
+        lines = (
+            zip(("due", "done"), ("due", "open_until"), trend_ranges(months, today), strict=True)
+            if months
+            else ()
+        )
+        for name, column, days in lines:
             at = GROUPED.index(f"{name}_m")
             group = ", ".join("m" if i == at else "NULL" for i in range(len(GROUPED)))
             zeros = ", ".join(["0"] * (len(COUNT_COLUMNS) - 2))
@@ -148,14 +157,32 @@ def grouped_in_one_scan(
                       FROM u WHERE {column} BETWEEN %s AND %s) AS month
                 GROUP BY m"""  # noqa: S608 - names are ours; days are parameters
             params += days
+        names = AGGREGATED
+        # ``GROUPING`` over ``KEYS`` as the code of its set over ``GROUPED``
+        # (the months, not grouped here, are its last bits).
+        grouping = f"GROUPING({', '.join(KEYS)}) * {1 << MONTH_BITS} + {(1 << MONTH_BITS) - 1}"
+        grouped_columns = f"{', '.join(KEYS)}, NULL::date AS due_m, NULL::date AS done_m"
+    else:
+        # Sets of the one scan: a second read of tasks that a join or the
+        # scope's parts select would cost more than their counts.
+        names = (*AGGREGATED, "due", "done")
+        month_columns = """,
+            CASE WHEN due BETWEEN %s AND %s
+                 THEN date_trunc('month', due::timestamp)::date END AS due_m,
+            CASE WHEN open_until BETWEEN %s AND %s
+                 THEN date_trunc('month', open_until::timestamp)::date END AS done_m"""
+        params += [day for days in trend_ranges(months, today) for day in days]
+        grouping = f"GROUPING({', '.join(GROUPED)})"
+        grouped_columns = ", ".join(GROUPED)
+    sets = ", ".join(f"({', '.join(SETS[name])})" for name in names)
     grouped = f"""
         WITH u ({columns}) AS NOT MATERIALIZED ({tasks_sql}),
-        t AS (SELECT u.*, CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4 FROM u),
+        t AS (
+            SELECT u.*, CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4 {month_columns}
+            FROM u
+        ),
         a AS (
-            -- ``GROUPING`` over ``KEYS``, as the code of its set over ``GROUPED``
-            -- (the months, not grouped here, are its last bits).
-            SELECT GROUPING({keys}) * {1 << MONTH_BITS} + {(1 << MONTH_BITS) - 1} AS grouping,
-                {keys}, NULL::date AS due_m, NULL::date AS done_m, {counts},
+            SELECT {grouping} AS grouping, {grouped_columns}, {counts},
                 min(due) FILTER (WHERE klass = '{overdue}') AS oldest_due
             FROM t
             GROUP BY GROUPING SETS ({sets})
