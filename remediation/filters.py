@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,24 +58,55 @@ DEADLINE_CHOICES = [
 ]
 
 
+# The days a filter may name. The page computes from the as-of date (three
+# days after it for "due soon", the twelve months before it for the trend)
+# and from a period's ends: Python's dates end at year 9999 and start at 1.
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2199, 12, 31)
+# Ids are 64-bit in PostgreSQL: a larger number is no id, not a database error.
+LAST_ID = 2**63 - 1
+
+
+def _plausible_day(value: datetime.date) -> None:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(
+            _("Ngày %(day)s nằm ngoài khoảng %(first)s – %(last)s."),
+            code="out_of_range",
+            params={
+                "day": value.strftime("%d/%m/%Y"),
+                "first": FIRST_DAY.strftime("%d/%m/%Y"),
+                "last": LAST_DAY.strftime("%d/%m/%Y"),
+            },
+        )
+
+
+class DayField(forms.DateField):
+    default_validators = [_plausible_day]
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=LAST_ID, required=False, **kwargs)
+
+
 class TaskFilterForm(forms.Form):
     trang_thai = forms.MultipleChoiceField(
         label=_("Trạng thái"), choices=TaskStatus.choices, required=False
     )
     thoi_han = forms.ChoiceField(label=_("Thời hạn"), choices=DEADLINE_CHOICES, required=False)
-    van_ban = forms.IntegerField(label=_("Văn bản chỉ đạo"), required=False, min_value=1)
-    dot = forms.IntegerField(label=_("Đợt kiểm tra"), required=False, min_value=1)
-    linh_vuc = forms.IntegerField(label=_("Lĩnh vực"), required=False, min_value=1)
-    tieu_chi = forms.IntegerField(label=_("Tiêu chí"), required=False, min_value=1)
-    co_quan = forms.IntegerField(label=_("Cơ quan chủ trì"), required=False, min_value=1)
+    van_ban = IdField(label=_("Văn bản chỉ đạo"))
+    dot = IdField(label=_("Đợt kiểm tra"))
+    linh_vuc = IdField(label=_("Lĩnh vực"))
+    tieu_chi = IdField(label=_("Tiêu chí"))
+    co_quan = IdField(label=_("Cơ quan chủ trì"))
     cap = forms.ChoiceField(
         label=_("Cấp"), choices=[("", _("Tất cả")), *AgencyKind.choices], required=False
     )
-    tu_ngay = forms.DateField(label=_("Hạn từ ngày"), required=False)
-    den_ngay = forms.DateField(label=_("Hạn đến ngày"), required=False)
-    ngay = forms.DateField(label=_("Tính đến ngày"), required=False)
-    hoan_thanh_tu = forms.DateField(label=_("Hoàn thành từ ngày"), required=False)
-    hoan_thanh_den = forms.DateField(label=_("Hoàn thành đến ngày"), required=False)
+    tu_ngay = DayField(label=_("Hạn từ ngày"), required=False)
+    den_ngay = DayField(label=_("Hạn đến ngày"), required=False)
+    ngay = DayField(label=_("Tính đến ngày"), required=False)
+    hoan_thanh_tu = DayField(label=_("Hoàn thành từ ngày"), required=False)
+    hoan_thanh_den = DayField(label=_("Hoàn thành đến ngày"), required=False)
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
 
     def as_of(self) -> datetime.date:

@@ -408,3 +408,28 @@ def test_it_answers_a_hostile_page_number_with_a_page(client, demo, number):
     response = client.get(URL, {"ngay": AS_OF, "trang": number})
     assert response.status_code == 200
     assert 'id="agency-table"' in response.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ngay": "01/01/0001"},  # the trend's twelve months before it: year 0
+        {"ngay": "31/12/9999"},  # "due soon" three days after it: year 10000
+        {"den_ngay": "01/01/0001"},
+        {"tu_ngay": "01/01/0001", "den_ngay": "31/12/9999"},
+    ],
+)
+@pytest.mark.parametrize("url", [URL, "/"])
+def test_it_names_a_day_beyond_its_calendar_and_ignores_it(client, demo, url, params):
+    login(client, "sonoivu")
+    response = client.get(url, params)
+    assert response.status_code == 200
+    assert "nằm ngoài khoảng 01/01/1900 – 31/12/2199" in response.text
+
+
+@pytest.mark.parametrize("field", ["dot", "van_ban", "linh_vuc", "tieu_chi", "co_quan"])
+def test_it_takes_an_id_beyond_64_bits_for_no_id(client, demo, field):
+    login(client, "sonoivu")
+    response = client.get("/", {field: "9" * 25})
+    assert response.status_code == 200
+    assert 'class="form-errors"' in response.text
