@@ -1,10 +1,13 @@
 """Every breakdown of the dashboard in one pass over the filtered tasks.
 
-On PostgreSQL the groups the page needs (by agency, by the finding's
-dimensions, tasks falling due and completed per month, the total) are the
-GROUPING SETS of one statement over the UNION ALL of the filtered scope's
-disjoint parts (``involving_parts``): the filter and the scope rule are paid
-once, each part from its own index. With a ``TablePage`` the same statement
+On PostgreSQL the groups the page needs (by agency and by the finding's
+dimensions) are the GROUPING SETS of one statement over the UNION ALL of the
+filtered scope's disjoint parts (``involving_parts``): the filter and the
+scope rule are paid once, each part from its own index. The total is summed
+from the agencies' groups. The months (tasks falling due, tasks completed)
+need only a count: over the province they are their own GROUP BYs over a
+range of an index (``_months_apart``), else two more sets of the scan. With
+a ``TablePage`` the same statement
 orders and cuts the by-agency table and the ranking (``table_sql``). The
 counts use ``deadline_class_expression``, whose classes are exactly the
 ``deadline_q`` filters of the task list; ``test_dashboard`` holds the figures
@@ -36,8 +39,10 @@ from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE, table_ctes, table_part
 GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_m", "done_m")
 # Each set costs every task its aggregates: an area's counts are summed
 # from its criteria's groups (criterion or none), a document's from the
-# (directive, other document) pairs. Only ``AGGREGATED`` are sets of the
-# aggregate; the months and the total are counted apart.
+# (directive, other document) pairs. ``AGGREGATED`` are always sets of the
+# aggregate, the months are where they are not read apart, and the total is
+# summed from the agencies' groups; each row still carries the code of its
+# set over every ``GROUPED`` column.
 SETS = {
     "agency": ("agency",),
     "criteria": ("d0", "d1"),

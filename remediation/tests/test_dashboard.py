@@ -433,3 +433,13 @@ def test_it_takes_an_id_beyond_64_bits_for_no_id(client, demo, field):
     response = client.get("/", {field: "9" * 25})
     assert response.status_code == 200
     assert 'class="form-errors"' in response.text
+
+
+def test_it_reads_the_months_apart_only_from_the_task_table_alone():
+    from remediation.dashboard.one_scan import _months_apart
+
+    tasks = RemediationTask.objects.all()
+    assert _months_apart([tasks.filter(finding_inspection_id=1)])
+    # A join (the level's) or a scope's parts would be read again per month line.
+    assert not _months_apart([tasks.filter(lead_agency__kind=AgencyKind.DISTRICT_PC)])
+    assert not _months_apart([tasks.filter(lead_agency_id=1), tasks.filter(monitoring_agency_id=1)])
