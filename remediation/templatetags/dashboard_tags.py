@@ -35,6 +35,41 @@ def named_rows(items):
     return mark_safe("".join(parts))  # noqa: S308
 
 
+@register.simple_tag
+def agency_rows(groups):
+    """The by-agency table's bodies (``presentation.Group`` of ``Line``s, each
+    with its figure): per agency its name, its level, ``counts_cells`` and
+    its oldest overdue days, linked to its overdue tasks."""
+    separator = get_format("DECIMAL_SEPARATOR")
+    kinds: dict[str, str] = {}  # a level's label, translated once per page
+    parts = []
+    for group in groups:
+        parts.append(
+            f'<tbody><tr class="group-row"><th scope="rowgroup" colspan="9">'
+            f"{escape(str(group.label))}</th></tr>"
+        )
+        for line in group.lines:
+            row = line.row
+            if row.kind not in kinds:
+                kinds[row.kind] = escape(row.kind_label)
+            child = ' class="child-row"' if line.depth else ""
+            parts.append(
+                f'<tr{child} data-agency="{row.id:d}"><th scope="row">{escape(row.name)}</th>'
+                f"<td>{kinds[row.kind]}</td>{_cells(line.figure, separator)}"
+            )
+            if line.oldest_days is None:
+                parts.append('<td class="num">–</td></tr>')
+            else:
+                link = line.figure.links["overdue"].replace("&", "&amp;")
+                parts.append(
+                    f'<td class="num"><a class="days-link" href="{link}">'
+                    f"{line.oldest_days:d}</a></td></tr>"
+                )
+        parts.append("</tbody>")
+    # Safe: names, labels and URLs escaped here, everything else is a number.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
 def _cells(figure, separator: str) -> str:
     counts, links = figure.counts, figure.links
     # The links are ``Linker``'s: a path and a urlencoded query, whose only
