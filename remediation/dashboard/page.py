@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -176,7 +177,7 @@ def _fixed_context(figures: Figures, table: AgencyTable, linker: Linker) -> dict
     }
     return {
         "total": total,
-        "rate": percent(counts.rate),
+        "rate": percent(counts.rate_shown, get_format("DECIMAL_SEPARATOR")),
         "best": ranked(best),
         "worst": ranked(worst),
         "areas": _named(linker, figures.areas, "linh_vuc", "tieu_chi"),

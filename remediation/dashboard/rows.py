@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from agencies.models import AgencyKind
+
+TENTH = Decimal("0.1")
 
 
 @dataclasses.dataclass(slots=True)
@@ -58,6 +61,14 @@ class Counts:
         """On-time rate in percent: completed on time among the decided tasks
         (a task still within its deadline may yet be on time)."""
         return 100 * self.completed_on_time / self.decided if self.decided else None
+
+    @property
+    def rate_shown(self) -> Decimal | None:
+        """``rate`` to one decimal as every page and report shows it: half up
+        on its shortest decimal form (12.25 is 12.3, as a spreadsheet shows
+        it), not Python's half-even on the binary value (12.2)."""
+        rate = self.rate
+        return None if rate is None else Decimal(repr(rate)).quantize(TENTH, ROUND_HALF_UP)
 
     def oldest_overdue_days(self, as_of: datetime.date) -> int | None:
         return (as_of - self.oldest_due).days if self.oldest_due else None

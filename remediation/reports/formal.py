@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ def place_date_line(place: str, day: datetime.date) -> str:
     return f"{place}, {formal_date(day)}"
 
 
-def percent(value: float | None) -> str:
-    """ "85,7" (Vietnamese decimal comma); "–" when there is nothing to rate."""
-    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+def percent(value: Decimal | None, separator: str = ",") -> str:
+    """ "85,7" (a ``Counts.rate_shown``; Vietnamese decimal comma unless told);
+    "–" when there is nothing to rate."""
+    return "–" if value is None else str(value).replace(".", separator)

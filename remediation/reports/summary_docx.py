@@ -69,7 +69,7 @@ def summary_document(*, figures: Figures, issuer: Issuer, scope: str, filters: s
             "Tỷ lệ hoàn thành đúng hạn: %(rate)s%% (số nhiệm vụ hoàn thành đúng hạn trên số "
             "nhiệm vụ đã hoàn thành hoặc đã quá hạn)."
         )
-        % {"rate": percent(total.rate)},
+        % {"rate": percent(total.rate_shown)},
     ]
     for line in lines:
         layout.body(document, line)

@@ -117,7 +117,8 @@ class Sheet:
 
 
 def counts_values(counts: Counts) -> list[Any]:
-    rate = round(counts.rate, 1) if counts.rate is not None else None
+    shown = counts.rate_shown
+    rate = None if shown is None else float(shown)
     return [
         counts.total,
         counts.completed_on_time,

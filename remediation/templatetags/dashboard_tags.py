@@ -8,9 +8,12 @@ from django import template
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 
+from ..reports.formal import percent
+
 register = template.Library()
 
 CELLS = ("total", "completed_on_time", "completed_late", "within", "overdue")
+RANKED_CELLS = ("completed_on_time", "completed_late", "overdue")
 
 
 @register.simple_tag
@@ -70,6 +73,26 @@ def agency_rows(groups):
     return mark_safe("".join(parts))  # noqa: S308
 
 
+@register.simple_tag
+def rank_rows(ranked):
+    """The ranking's rows (``page._fixed_context``'s ``(number, row, figure)``):
+    the rank, the name, the rate, and the three counts it is made of, linked."""
+    separator = get_format("DECIMAL_SEPARATOR")
+    parts = []
+    for number, row, figure in ranked:
+        counts, links = row.counts, figure.links
+        parts.append(
+            f'<tr><td class="num">{number:d}</td><th scope="row">{escape(row.name)}</th>'
+            f'<td class="num">{percent(counts.rate_shown, separator)}</td>'
+        )
+        for name in RANKED_CELLS:
+            link = links[name].replace("&", "&amp;")
+            parts.append(f'<td class="num"><a href="{link}">{getattr(counts, name):d}</a></td>')
+        parts.append("</tr>")
+    # Safe: names and URLs escaped here, everything else is a number.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
 def _cells(figure, separator: str) -> str:
     counts, links = figure.counts, figure.links
     # The links are ``Linker``'s: a path and a urlencoded query, whose only
@@ -82,8 +105,6 @@ def _cells(figure, separator: str) -> str:
         )
         for name in CELLS
     ]
-    rate = counts.rate
-    shown = "–" if rate is None else f"{rate:.1f}".replace(".", separator)
-    parts.append(f'<td class="num">{shown}</td>')
+    parts.append(f'<td class="num">{percent(counts.rate_shown, separator)}</td>')
     # Safe: URLs escaped here, everything else is a number.
     return "".join(parts)
