@@ -112,6 +112,66 @@ def _months_apart(parts: list[QuerySet]) -> bool:
     return sum(1 for alias in query.alias_map if query.alias_refcount[alias]) <= 1
 
 
+@dataclasses.dataclass
+class _TrendSql:
+    """Where the trend's months are counted: ``columns`` of ``t`` and the
+    ``sets`` of the aggregate (its ``grouping`` code and ``grouped``
+    columns), or ``groups`` of their own after it; ``params`` in that order."""
+
+    sets: tuple[str, ...]
+    grouping: str
+    grouped: str
+    columns: str = ""
+    groups: str = ""
+    params: list = dataclasses.field(default_factory=list)
+
+
+def _trend_sql(parts: list[QuerySet], months: Months, today: datetime.date) -> _TrendSql:
+    if months and not _months_apart(parts):
+        # Sets of the one scan: a second read of tasks that a join or the
+        # scope's parts select would cost more than their counts.
+        return _TrendSql(
+            sets=(*AGGREGATED, "due", "done"),
+            grouping=f"GROUPING({', '.join(GROUPED)})",
+            grouped=", ".join(GROUPED),
+            columns=""",
+                CASE WHEN due BETWEEN %s AND %s
+                     THEN date_trunc('month', due::timestamp)::date END AS due_m,
+                CASE WHEN open_until BETWEEN %s AND %s
+                     THEN date_trunc('month', open_until::timestamp)::date END AS done_m""",
+            params=[day for days in trend_ranges(months, today) for day in days],
+        )
+    # The months count tasks only: each is then its own GROUP BY over its
+    # range of the tasks, which PostgreSQL pushes down to a range scan of an
+    # index; as sets of the aggregate they would cost every task every count
+    # twice more. Completed by a day is ``open_until`` up to it
+    # (``completed_between_q``).
+    trend = _TrendSql(
+        sets=AGGREGATED,
+        # ``GROUPING`` over ``KEYS`` as the code of its set over ``GROUPED``
+        # (the months, not grouped here, are its last bits).
+        grouping=f"GROUPING({', '.join(KEYS)}) * {1 << MONTH_BITS} + {(1 << MONTH_BITS) - 1}",
+        grouped=f"{', '.join(KEYS)}, NULL::date AS due_m, NULL::date AS done_m",
+    )
+    lines = (
+        zip(("due", "done"), ("due", "open_until"), trend_ranges(months, today), strict=True)
+        if months
+        else ()
+    )
+    zeros = ", ".join(["0"] * (len(COUNT_COLUMNS) - 2))
+    for name, column, days in lines:
+        at = GROUPED.index(f"{name}_m")
+        group = ", ".join("m" if i == at else "NULL" for i in range(len(GROUPED)))
+        trend.groups += f"""
+            UNION ALL
+            SELECT {_grouping(SETS[name])}, {group}, count(*), {zeros}, NULL
+            FROM (SELECT date_trunc('month', {column}::timestamp)::date AS m
+                  FROM u WHERE {column} BETWEEN %s AND %s) AS month
+            GROUP BY m"""  # noqa: S608 - names are ours; days are parameters
+        trend.params += days
+    return trend
+
+
 def grouped_in_one_scan(
     parts: list[QuerySet],
     today: datetime.date,
@@ -144,55 +204,17 @@ def grouped_in_one_scan(
     overdue = DeadlineState.OVERDUE.value
     sums = ", ".join(f"coalesce(sum({column}), 0)::bigint" for column in COUNT_COLUMNS[:-1])
     nulls = ", ".join(["NULL"] * len(KEYS))
-    month_columns, month_groups = "", ""
-    if not months or _months_apart(parts):
-        # The months count tasks only: each is then its own GROUP BY over its
-        # range of the tasks, which PostgreSQL pushes down to a range scan of
-        # an index; as sets of the aggregate they would cost every task every
-        # count twice more. Completed by a day is ``open_until`` up to it
-        # (``completed_between_q``).
-        lines = (
-            zip(("due", "done"), ("due", "open_until"), trend_ranges(months, today), strict=True)
-            if months
-            else ()
-        )
-        for name, column, days in lines:
-            at = GROUPED.index(f"{name}_m")
-            group = ", ".join("m" if i == at else "NULL" for i in range(len(GROUPED)))
-            zeros = ", ".join(["0"] * (len(COUNT_COLUMNS) - 2))
-            month_groups += f"""
-                UNION ALL
-                SELECT {_grouping(SETS[name])}, {group}, count(*), {zeros}, NULL
-                FROM (SELECT date_trunc('month', {column}::timestamp)::date AS m
-                      FROM u WHERE {column} BETWEEN %s AND %s) AS month
-                GROUP BY m"""  # noqa: S608 - names are ours; days are parameters
-            params += days
-        names = AGGREGATED
-        # ``GROUPING`` over ``KEYS`` as the code of its set over ``GROUPED``
-        # (the months, not grouped here, are its last bits).
-        grouping = f"GROUPING({', '.join(KEYS)}) * {1 << MONTH_BITS} + {(1 << MONTH_BITS) - 1}"
-        grouped_columns = f"{', '.join(KEYS)}, NULL::date AS due_m, NULL::date AS done_m"
-    else:
-        # Sets of the one scan: a second read of tasks that a join or the
-        # scope's parts select would cost more than their counts.
-        names = (*AGGREGATED, "due", "done")
-        month_columns = """,
-            CASE WHEN due BETWEEN %s AND %s
-                 THEN date_trunc('month', due::timestamp)::date END AS due_m,
-            CASE WHEN open_until BETWEEN %s AND %s
-                 THEN date_trunc('month', open_until::timestamp)::date END AS done_m"""
-        params += [day for days in trend_ranges(months, today) for day in days]
-        grouping = f"GROUPING({', '.join(GROUPED)})"
-        grouped_columns = ", ".join(GROUPED)
-    sets = ", ".join(f"({', '.join(SETS[name])})" for name in names)
+    trend = _trend_sql(parts, months, today)
+    params += trend.params
+    sets = ", ".join(f"({', '.join(SETS[name])})" for name in trend.sets)
     grouped = f"""
         WITH u ({columns}) AS NOT MATERIALIZED ({tasks_sql}),
         t AS (
-            SELECT u.*, CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4 {month_columns}
+            SELECT u.*, CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4 {trend.columns}
             FROM u
         ),
         a AS (
-            SELECT {grouping} AS grouping, {grouped_columns}, {counts},
+            SELECT {trend.grouping} AS grouping, {trend.grouped}, {counts},
                 min(due) FILTER (WHERE klass = '{overdue}') AS oldest_due
             FROM t
             GROUP BY GROUPING SETS ({sets})
@@ -202,7 +224,7 @@ def grouped_in_one_scan(
             UNION ALL
             SELECT {_grouping(SETS["total"])}, {nulls}, NULL, NULL, {sums}, min(oldest_due)
             FROM a WHERE grouping = {BY_AGENCY}
-            {month_groups}
+            {trend.groups}
         )
     """  # noqa: S608 - names and class values are ours; values are parameters
     if page is None:
