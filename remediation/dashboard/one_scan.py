@@ -5,8 +5,9 @@ dimensions) are the GROUPING SETS of one statement over the UNION ALL of the
 filtered scope's disjoint parts (``involving_parts``): the filter and the
 scope rule are paid once, each part from its own index. The total is summed
 from the agencies' groups. The months (tasks falling due, tasks completed)
-need only a count: over the province they are their own GROUP BYs over a
-range of an index (``_months_apart``), else two more sets of the scan. With
+need only a count: over the whole province they are their own GROUP BYs
+over a range of an index (``_months_apart``), else two more sets of the
+scan. With
 a ``TablePage`` the same statement
 orders and cuts the by-agency table and the ranking (``table_sql``). The
 counts use ``deadline_class_expression``, whose classes are exactly the
@@ -18,10 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterator
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import Col
+from django.db.models.sql.where import WhereNode
 
 from agencies.models import Agency
 
@@ -100,16 +104,24 @@ def _union(parts: list[QuerySet], *fields) -> tuple[str, list]:
 
 
 def _months_apart(parts: list[QuerySet]) -> bool:
-    """Whether the months are read apart: only where the tasks are read from
-    their table alone (the province, no join), so that each month range is a
-    range of an index; a scope's parts or a join (``cap``) would be read
-    again for each."""
+    """Whether the months are read apart: only for the whole province, over
+    a period or not (one part, filtered on the due date alone). There each
+    line reads a range of an index, far fewer rows than the scan; a narrower
+    filter, a join (``cap``) or a scope's parts would be read again for each
+    line, for less than their two sets cost in the scan."""
     if len(parts) != 1:
         return False
-    query = parts[0].query
-    # A filter on a copied key (``finding_inspection_id``) leaves its
-    # trimmed join in ``alias_map``, unused.
-    return sum(1 for alias in query.alias_map if query.alias_refcount[alias]) <= 1
+    return {col.target.column for col in _columns(parts[0].query.where)} <= {"effective_due_date"}
+
+
+def _columns(node) -> Iterator[Col]:
+    """The columns a ``WHERE`` reads."""
+    if isinstance(node, Col):
+        yield node
+    children = node.children if isinstance(node, WhereNode) else node.get_source_expressions()
+    for child in children:
+        if child is not None:
+            yield from _columns(child)
 
 
 @dataclasses.dataclass
