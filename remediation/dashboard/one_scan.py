@@ -31,6 +31,7 @@ from agencies.models import Agency
 
 from ..deadlines import DeadlineState, deadline_class_expression
 from .columns import COUNT_COLUMNS
+from .halves import due_split
 from .months import Months, trend_ranges
 from .presentation import GROUP_LABELS, AgencyTable, TablePage, clamped_offset, parse_sort
 from .rows import AgencyRow, Counts, DimensionCounts
@@ -217,20 +218,38 @@ def grouped_in_one_scan(
     sums = ", ".join(f"coalesce(sum({column}), 0)::bigint" for column in COUNT_COLUMNS[:-1])
     nulls = ", ".join(["NULL"] * len(KEYS))
     trend = _trend_sql(parts, months, today)
-    params += trend.params
     sets = ", ".join(f"({', '.join(SETS[name])})" for name in trend.sets)
+
+    def aggregate(where: str = "") -> str:
+        return f"""
+            SELECT {trend.grouping} AS grouping, {trend.grouped}, {counts},
+                min(due) FILTER (WHERE klass = '{overdue}') AS oldest_due
+            FROM t {where}
+            GROUP BY GROUPING SETS ({sets})
+        """  # noqa: S608 - names and class values are ours
+
+    split = due_split(parts[0].query.where) if _months_apart(parts) else None
+    if split is None:
+        a = aggregate()
+    else:
+        # Two halves side by side (see ``halves``); an agency's or a
+        # dimension's counts are the sums of its groups in each half.
+        halves = " UNION ALL ".join(f"({aggregate(f'WHERE due {op} %s')})" for op in ("<", ">="))
+        params += [split, split]
+        summed = ", ".join(f"sum({column})::bigint AS {column}" for column in COUNT_COLUMNS[:-1])
+        a = f"""
+            SELECT grouping, {", ".join(GROUPED)}, {summed}, min(oldest_due) AS oldest_due
+            FROM ({halves}) AS half
+            GROUP BY grouping, {", ".join(GROUPED)}
+        """  # noqa: S608 - names are ours
+    params += trend.params
     grouped = f"""
         WITH u ({columns}) AS NOT MATERIALIZED ({tasks_sql}),
-        t AS (
+        t AS NOT MATERIALIZED (
             SELECT u.*, CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4 {trend.columns}
             FROM u
         ),
-        a AS (
-            SELECT {trend.grouping} AS grouping, {trend.grouped}, {counts},
-                min(due) FILTER (WHERE klass = '{overdue}') AS oldest_due
-            FROM t
-            GROUP BY GROUPING SETS ({sets})
-        ),
+        a AS ({a}),
         g AS (
             SELECT * FROM a
             UNION ALL
