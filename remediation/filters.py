@@ -26,6 +26,7 @@ through ``TaskFilterForm.apply``.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -82,6 +83,13 @@ def _plausible_day(value: datetime.date) -> None:
 
 class DayField(forms.DateField):
     default_validators = [_plausible_day]
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            # Full-width digits and slashes (typed with an East Asian input
+            # method) read as the ASCII ones.
+            value = unicodedata.normalize("NFKC", value)
+        return super().to_python(value)
 
 
 class IdField(forms.IntegerField):
@@ -156,7 +164,9 @@ class TaskFilterForm(forms.Form):
             # Completed as of the as-of date, like the deadline classes.
             last = min(data.get("hoan_thanh_den") or today, today)
             tasks = tasks.filter(completed_between_q(data.get("hoan_thanh_tu"), last))
-        text = " ".join((data.get("q") or "").split())
+        # Imported text is stored NFC (the import writes it so); a query
+        # typed or pasted decomposed (NFD, as macOS gives it) must find it.
+        text = " ".join(unicodedata.normalize("NFC", data.get("q") or "").split())
         if text:
             tasks = tasks.filter(
                 Q(finding__code__iexact=text)

@@ -83,6 +83,13 @@ def test_it_refuses_post(client, demo):
     assert client.post(URL).status_code == 405
 
 
+def test_it_reads_an_as_of_date_typed_in_full_width_digits(client, demo):
+    login(client, "sonoivu")
+    response = client.get(URL, {"ngay": "０１／１２／２０１９"})
+    assert 'class="form-errors"' not in response.text
+    assert figure(response, "overdue") == str(OVERDUE_ON_01_12)
+
+
 def test_it_is_linked_from_the_header(client, demo):
     login(client, "sonoivu")
     assert f'href="{URL}"' in client.get(reverse("home")).text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -93,6 +94,13 @@ def test_it_searches_by_code_or_text(client, cast):
     assert cast.task.title in text
     assert cast.other.title not in text
     text = titles(client, q="cơ quan khác")
+    assert cast.other.title in text
+    assert cast.task.title not in text
+
+
+def test_it_searches_with_decomposed_vietnamese(client, cast):
+    client.force_login(cast.coordinator)
+    text = titles(client, q=unicodedata.normalize("NFD", "cơ quan khác"))
     assert cast.other.title in text
     assert cast.task.title not in text
 
