@@ -31,7 +31,7 @@ from agencies.models import Agency
 
 from ..deadlines import DeadlineState, deadline_class_expression
 from .columns import COUNT_COLUMNS
-from .halves import due_split
+from .halves import agency_split
 from .months import Months, trend_ranges
 from .presentation import GROUP_LABELS, AgencyTable, TablePage, clamped_offset, parse_sort
 from .rows import AgencyRow, Counts, DimensionCounts
@@ -228,18 +228,22 @@ def grouped_in_one_scan(
             GROUP BY GROUPING SETS ({sets})
         """  # noqa: S608 - names and class values are ours
 
-    split = due_split(parts[0].query.where) if _months_apart(parts) else None
+    split = agency_split(parts[0].query.where) if _months_apart(parts) else None
     if split is None:
-        a = aggregate()
+        halves, a = "", aggregate()
     else:
-        # Two halves side by side (see ``halves``); an agency's or a
-        # dimension's counts are the sums of its groups in each half.
-        halves = " UNION ALL ".join(f"({aggregate(f'WHERE due {op} %s')})" for op in ("<", ">="))
+        # Two halves of the agencies side by side (see ``halves``): an
+        # agency's group lies in one, a dimension's counts are the sums of
+        # its groups in both.
+        halves = " UNION ALL ".join(f"({aggregate(f'WHERE agency {op} %s')})" for op in ("<", ">="))
+        halves = f"halves AS MATERIALIZED ({halves}),"
         params += [split, split]
         summed = ", ".join(f"sum({column})::bigint AS {column}" for column in COUNT_COLUMNS[:-1])
         a = f"""
+            SELECT * FROM halves WHERE grouping = {BY_AGENCY}
+            UNION ALL
             SELECT grouping, {", ".join(GROUPED)}, {summed}, min(oldest_due) AS oldest_due
-            FROM ({halves}) AS half
+            FROM halves WHERE grouping <> {BY_AGENCY}
             GROUP BY grouping, {", ".join(GROUPED)}
         """  # noqa: S608 - names are ours
     params += trend.params
@@ -249,6 +253,7 @@ def grouped_in_one_scan(
             SELECT u.*, CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4 {trend.columns}
             FROM u
         ),
+        {halves}
         a AS ({a}),
         g AS (
             SELECT * FROM a
