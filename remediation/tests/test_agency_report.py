@@ -4,6 +4,8 @@ import io
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
 
 from agencies.models import Agency, Role, User
 from agencies.tests.factories import UserFactory
@@ -84,6 +86,18 @@ def test_it_writes_the_heading_of_the_agency(client, stnmt, reports):
     assert body[1] == (
         "Kết quả khắc phục tồn tại, hạn chế qua kiểm tra công tác cải cách hành chính năm 2019"
     )
+
+
+def test_it_lays_the_body_out_justified_with_an_indent_on_a4(client, stnmt, reports):
+    document = download(client, "lanhdao.stnmt", stnmt, ngay="01/12/2019")
+    intro = next(p for p in document.paragraphs if p.text.startswith("Thực hiện"))
+    layout = intro.style.paragraph_format
+    assert layout.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert abs(layout.first_line_indent - Cm(1)) < Cm(0.01)  # stored in twips
+    assert intro.style.base_style.font.size == Pt(14)
+    # The section (A4, the decree's margins) still closes the body.
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.left_margin.mm)) == (210, 30)
 
 
 def test_it_reports_each_finding_from_the_latest_sent_version(client, stnmt, reports):
