@@ -11,7 +11,7 @@ from .dashboard.figures import Figures, figures_compute
 from .dashboard.forms import DashboardFilterForm
 from .dashboard.months import month_window
 from .dashboard.presentation import TablePage
-from .dashboard.snapshot import snapshot_figures
+from .dashboard.snapshot import snapshot_figures, snapshot_refresh_soon
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
 from .selectors import task_parts_visible_to, tasks_visible_to, visible_agency_ids
 
@@ -36,6 +36,8 @@ def dashboard_figures(
         figures = None
         if province:
             figures = snapshot_figures(as_of)
+            if figures is None:
+                snapshot_refresh_soon()
         elif user.agency_id:
             figures = snapshot_figures(as_of, agency_id=user.agency_id)
         if figures is not None:

@@ -20,6 +20,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -126,6 +127,22 @@ def snapshot_figures(as_of: datetime.date, agency_id: int | None = None) -> Figu
             _decoded.popitem(last=False)
     _decoded.move_to_end(latest)
     return _decoded[latest]
+
+
+REFRESH_SOON_KEY = "dashboard-snapshot-refresh-soon"
+REFRESH_SOON_SECONDS = 60
+
+
+def snapshot_refresh_soon() -> None:
+    """Home Affairs' page found no fresh snapshot (just deployed, a new day,
+    beat not yet run): have Celery make one now, not at beat's next run,
+    at most once a minute. Below the threshold the job only checks it."""
+    if settings.DASHBOARD_SNAPSHOT_MIN_TASKS and cache.add(
+        REFRESH_SOON_KEY, True, timeout=REFRESH_SOON_SECONDS
+    ):
+        from ..reports.tasks import refresh_dashboard_snapshot
+
+        transaction.on_commit(refresh_dashboard_snapshot.delay)
 
 
 def dashboard_snapshot_refresh() -> DashboardSnapshot | None:

@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 from agencies.models import ReformArea, User
 from remediation.dashboard import snapshot
 from remediation.demo import load_demo_scenario
 from remediation.models import DashboardSnapshot, RemediationTask, TaskStatus
 from remediation.selectors import tasks_visible_to
+from reform_tracker.celery import app as celery_app
 from remediation.tasks import refresh_dashboard_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +26,10 @@ URL = "/tong-hop/"
 @pytest.fixture(autouse=True)
 def fresh_process():
     snapshot._decoded.clear()
+    cache.delete(snapshot.REFRESH_SOON_KEY)
     yield
     snapshot._decoded.clear()
+    cache.delete(snapshot.REFRESH_SOON_KEY)
 
 
 @pytest.fixture
@@ -54,6 +58,21 @@ def test_it_shows_home_affairs_the_snapshot_and_says_when_it_was_computed(client
     response = client.get(URL)
     assert overdue(response) == 8
     assert "Số liệu toàn tỉnh tính sẵn lúc 09:00" in response.text
+
+
+def test_a_page_without_a_snapshot_has_celery_make_one_at_once(
+    client, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    client.force_login(User.objects.get(username="sonoivu"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "tính sẵn" not in client.get(URL).text  # live meanwhile
+    assert "tính sẵn lúc 09:00" in client.get(URL).text
+    # At most once a minute: a page that finds none again queues nothing.
+    DashboardSnapshot.objects.all().delete()
+    with django_capture_on_commit_callbacks() as queued:
+        client.get(URL)
+    assert not queued
 
 
 def test_it_is_live_when_filtered_or_for_a_narrower_scope(client, world):
