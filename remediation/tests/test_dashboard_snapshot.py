@@ -10,11 +10,11 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from agencies.models import ReformArea, User
+from reform_tracker.celery import app as celery_app
 from remediation.dashboard import snapshot
 from remediation.demo import load_demo_scenario
 from remediation.models import DashboardSnapshot, RemediationTask, TaskStatus
 from remediation.selectors import tasks_visible_to
-from reform_tracker.celery import app as celery_app
 from remediation.tasks import refresh_dashboard_snapshot
 
 pytestmark = pytest.mark.django_db
