@@ -89,10 +89,33 @@ def deadline_q(state: str, today: datetime.date) -> Q:
     }[DeadlineState(state)]
 
 
-def deadline_class_expression(today: datetime.date) -> Case:
-    """The deadline class of each row, for ``annotate`` and aggregates."""
+def deadline_class_expression(
+    today: datetime.date, codes: dict[DeadlineState, int] | None = None
+) -> Case:
+    """The deadline class of each row, for ``annotate`` and aggregates: the
+    ``DeadlineState`` value, or with ``codes`` its number (cheaper to
+    compare, for the dashboard's counts). The cases of ``deadline_q``,
+    nested: each is tested only once the ones before it failed, so that a
+    million rows pay two or three comparisons each, not the eleven of every
+    filter."""
+
+    def value(state: DeadlineState) -> Value:
+        if codes is None:
+            return Value(state.value, output_field=models.CharField())
+        return Value(codes[state], output_field=models.IntegerField())
+
+    due = "effective_due_date"
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     return Case(
-        *(When(deadline_q(state, today), then=Value(state.value)) for state in DeadlineState),
-        default=Value(DeadlineState.IN_TIME.value),
-        output_field=models.CharField(),
+        When(
+            completed_q(today),
+            then=Case(
+                When(completed_on__gt=F(due), then=value(DeadlineState.COMPLETED_LATE)),
+                default=value(DeadlineState.COMPLETED_ON_TIME),
+            ),
+        ),
+        # Not completed as of today, from here on.
+        When(Q(**{f"{due}__lt": today}), then=value(DeadlineState.OVERDUE)),
+        When(Q(**{f"{due}__lte": soon}), then=value(DeadlineState.DUE_SOON)),
+        default=value(DeadlineState.IN_TIME),
     )
