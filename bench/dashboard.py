@@ -16,7 +16,9 @@ over agencies and five years with ``bench/fill.py``, then in the same run:
   - the raw SQL floor: the very statements the page ran (captured), run again
     on a bare cursor, p50 and p95;
   - the number of queries of each page;
-  - the snapshot refresh, and the full-province .xlsx and .docx export.
+  - the snapshot refresh, and the full-province .xlsx and .docx export;
+  - an agency's report (.docx) for an agency leading ``--report-tasks``
+    tasks more (handed to it in a transaction rolled back after).
 """
 
 from __future__ import annotations
@@ -143,6 +145,26 @@ def prepare(args) -> None:
             timed("VACUUM ANALYZE", lambda: cursor.execute("VACUUM ANALYZE"))
 
 
+def agency_report(user: User, tasks: int) -> None:
+    """An agency's report (.docx, in the request) for an agency that leads
+    ``tasks`` tasks: some are handed to it in a transaction rolled back after."""
+    client = Client()
+    client.force_login(user)
+    with transaction.atomic():
+        agency = Agency.objects.filter(code__startswith="BH", parent__isnull=False).first()
+        others = RemediationTask.objects.exclude(lead_agency=agency).order_by("pk")
+        RemediationTask.objects.filter(pk__in=others.values("pk")[: max(tasks, 0)]).update(
+            lead_agency=agency
+        )
+        led = RemediationTask.objects.filter(lead_agency=agency).count()
+        response = timed(
+            f"agency report .docx ({led:,} tasks)",
+            lambda: client.get(f"/tong-hop/co-quan/{agency.pk}/bao-cao.docx", secure=True),
+        )
+        assert response.status_code == 200, response.status_code
+        transaction.set_rollback(True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=1_000_000)
@@ -151,6 +173,9 @@ def main() -> None:
     parser.add_argument("--live-loads", type=int, default=3, help="loads of the live province page")
     parser.add_argument("--db", help="scratch database name (default bench_dashboard_<name>)")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
+    parser.add_argument(
+        "--report-tasks", type=int, default=4000, help="tasks handed to the reported agency"
+    )
     args = parser.parse_args()
 
     # Production settings, with the test client's host, and plain static files
@@ -227,6 +252,7 @@ def run(args) -> None:
         "full-province .docx export",
         lambda: summary_export(user=coordinator, params={}, fmt="docx"),
     )
+    agency_report(coordinator, args.report_tasks)
     print()
     print(f"{'page':<42} {'p95 ms':>8} {'floor p95':>10} {'ratio':>6}  (targets: <= 300 ms, <= 2x)")
     for label, result in results:
