@@ -24,9 +24,10 @@ from ..deadlines import DeadlineState, deadline_q
 from ..models import Inspection, RemediationTask
 from .columns import COUNT_COLUMNS
 from .months import trend_filters
-from .one_scan import Grouped, grouped_in_one_scan
+from .one_scan import grouped_in_one_scan
 from .presentation import AgencyTable, TablePage, agency_table
 from .rows import AgencyRow, Counts, DimensionCounts, as_date
+from .scan_rows import Grouped
 
 CLASSES = [state.value for state in DeadlineState]
 

@@ -4,15 +4,16 @@ On PostgreSQL the groups the page needs (by agency and by the finding's
 dimensions) are the GROUPING SETS of one statement over the UNION ALL of the
 filtered scope's disjoint parts (``involving_parts``): the filter and the
 scope rule are paid once, each part from its own index. The total is summed
-from the agencies' groups. The months (tasks falling due, tasks completed)
-need only a count: over the whole province they are their own GROUP BYs
-over a range of an index (``_months_apart``), else two more sets of the
-scan. With
-a ``TablePage`` the same statement
-orders and cuts the by-agency table and the ranking (``table_sql``). The
-counts use ``deadline_class_expression``, whose classes are exactly the
-``deadline_q`` filters of the task list; ``test_dashboard`` holds the figures
-equal to those of the separate ORM queries.
+from the agencies' groups. Over the whole province (``_whole_province``)
+the months (tasks falling due, tasks completed), which need only a count,
+are their own GROUP BYs over a range of an index, and a large aggregate runs
+as two halves of the agencies side by side (``halves``); elsewhere the
+months are two more sets of the scan. With a ``TablePage`` the same
+statement orders and cuts the by-agency table and the ranking
+(``table_sql``); ``scan_rows`` reads the rows back. The counts use
+``deadline_class_expression``, whose classes are exactly the ``deadline_q``
+filters of the task list; ``test_dashboard`` holds the figures equal to
+those of the separate ORM queries.
 """
 
 from __future__ import annotations
@@ -33,64 +34,32 @@ from ..deadlines import DeadlineState, deadline_class_expression
 from .columns import COUNT_COLUMNS
 from .halves import agency_split
 from .months import Months, trend_ranges
-from .presentation import GROUP_LABELS, AgencyTable, TablePage, clamped_offset, parse_sort
-from .rows import AgencyRow, Counts, DimensionCounts
-from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE, table_ctes, table_parts
+from .presentation import TablePage, parse_sort
+from .rows import Counts, DimensionCounts
+from .scan_rows import (
+    AGGREGATED,
+    BY_AGENCY,
+    GROUPED,
+    KEYS,
+    MONTH_BITS,
+    RANKED,
+    SETS,
+    Grouped,
+    empty_table,
+    every_agency,
+    from_parts,
+    grouping_code,
+)
+from .table_sql import table_ctes, table_parts
 
-# The columns of ``t`` the sets group by: d0 to d4 are ``DIMENSIONS`` (area,
-# criterion, inspection, directive, the finding's directive); ``other_d4``
-# is the finding's directive where it is not the task's own, so that a task
-# counts once under each document it answers (as ``figures.rolled_up``).
-GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_m", "done_m")
-# Each set costs every task its aggregates: an area's counts are summed
-# from its criteria's groups (criterion or none), a document's from the
-# (directive, other document) pairs. ``AGGREGATED`` are always sets of the
-# aggregate, the months are where they are not read apart, and the total is
-# summed from the agencies' groups; each row still carries the code of its
-# set over every ``GROUPED`` column.
-SETS = {
-    "agency": ("agency",),
-    "criteria": ("d0", "d1"),
-    "inspections": ("d2",),
-    "documents": ("d3", "other_d4"),
-    "due": ("due_m",),
-    "done": ("done_m",),
-    "total": (),
-}
-
-
-def _grouping(columns: tuple[str, ...]) -> int:
-    """``GROUPING(GROUPED)`` of the set of ``columns``: a bit set for each column not grouped."""
-    return sum(1 << (len(GROUPED) - 1 - i) for i, c in enumerate(GROUPED) if c not in columns)
-
-
-AGGREGATED = ("agency", "criteria", "inspections", "documents")
-KEYS = GROUPED[:-2]  # what ``AGGREGATED`` group by
-MONTH_BITS = len(GROUPED) - len(KEYS)
-BY_SET = {_grouping(columns): name for name, columns in SETS.items()}
-BY_AGENCY = _grouping(SETS["agency"])
 # The aggregates are hashed side by side; 4 MB (the default) would spill the
 # 60,000 dimension groups of a national data set to disk. Random reads are
 # cheap where the tasks live in memory or on SSD: let a narrow filter use
 # its indexes rather than read every task.
 SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL random_page_cost = 1.1")
-RANKED = 10  # the ranking's best and last
 # The deadline classes as numbers in the statement: a million rows compare
 # each class once per count and set, and numbers compare faster than text.
 CLASS_CODES = {state: code for code, state in enumerate(DeadlineState, start=1)}
-
-
-@dataclasses.dataclass
-class Grouped:
-    """What the page needs of the tasks: every agency's row, or with a
-    ``TablePage`` only the table's page and ranking (``table``)."""
-
-    agencies: list
-    total: Counts
-    dimensions: DimensionCounts
-    due: dict  # tasks falling due per month
-    done: dict  # tasks completed per month
-    table: AgencyTable | None = None
 
 
 def _union(parts: list[QuerySet], *fields) -> tuple[str, list]:
@@ -107,12 +76,13 @@ def _union(parts: list[QuerySet], *fields) -> tuple[str, list]:
     return " UNION ALL ".join(statements), params
 
 
-def _months_apart(parts: list[QuerySet]) -> bool:
-    """Whether the months are read apart: only for the whole province, over
-    a period or not (one part, filtered on the due date alone). There each
-    line reads a range of an index, far fewer rows than the scan; a narrower
-    filter, a join (``cap``) or a scope's parts would be read again for each
-    line, for less than their two sets cost in the scan."""
+def _whole_province(parts: list[QuerySet]) -> bool:
+    """Whether the view is the whole province, over a period or not (one
+    part, filtered on the due date alone). Only there are the months read
+    apart, each line a range of an index, far fewer rows than the scan (a
+    narrower filter, a join (``cap``) or a scope's parts would be read again
+    for each line, for less than their two sets cost in the scan), and only
+    there may the aggregate be split in halves of the agencies."""
     if len(parts) != 1:
         return False
     return {col.target.column for col in _columns(parts[0].query.where)} <= {"effective_due_date"}
@@ -143,7 +113,7 @@ class _TrendSql:
 
 
 def _trend_sql(parts: list[QuerySet], months: Months, today: datetime.date) -> _TrendSql:
-    if months and not _months_apart(parts):
+    if months and not _whole_province(parts):
         # Sets of the one scan: a second read of tasks that a join or the
         # scope's parts select would cost more than their counts.
         return _TrendSql(
@@ -180,7 +150,7 @@ def _trend_sql(parts: list[QuerySet], months: Months, today: datetime.date) -> _
         group = ", ".join("m" if i == at else "NULL" for i in range(len(GROUPED)))
         trend.groups += f"""
             UNION ALL
-            SELECT {_grouping(SETS[name])}, {group}, count(*), {zeros}, NULL
+            SELECT {grouping_code(SETS[name])}, {group}, count(*), {zeros}, NULL
             FROM (SELECT date_trunc('month', {column}::timestamp)::date AS m
                   FROM u WHERE {column} BETWEEN %s AND %s) AS month
             GROUP BY m"""  # noqa: S608 - names are ours; days are parameters
@@ -211,7 +181,7 @@ def grouped_in_one_scan(
         "open_until",
     )
     if not tasks_sql:
-        return Grouped([], Counts(), DimensionCounts(), {}, {}, _empty_table(page))
+        return Grouped([], Counts(), DimensionCounts(), {}, {}, empty_table(page))
     dimensions = [f"d{i}" for i in range(len(DIMENSIONS))]
     columns = ", ".join(["agency", *dimensions, "klass", "due", "open_until"])
     classes = {
@@ -239,7 +209,7 @@ def grouped_in_one_scan(
             GROUP BY GROUPING SETS ({sets})
         """  # noqa: S608 - names and class values are ours
 
-    split = agency_split(parts[0].query.where) if _months_apart(parts) else None
+    split = agency_split(parts[0].query.where) if _whole_province(parts) else None
     if split is None:
         halves, a = "", aggregate()
     else:
@@ -269,7 +239,7 @@ def grouped_in_one_scan(
         g AS (
             SELECT * FROM a
             UNION ALL
-            SELECT {_grouping(SETS["total"])}, {nulls}, NULL, NULL, {sums}, min(oldest_due)
+            SELECT {grouping_code(SETS["total"])}, {nulls}, NULL, NULL, {sums}, min(oldest_due)
             FROM a WHERE grouping = {BY_AGENCY}
             {trend.groups}
         )
@@ -300,109 +270,6 @@ def grouped_in_one_scan(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if page is not None:
-        # Each row starts with its part; then the same columns as below.
-        return _from_parts(rows, page)
-    # Positions in a row: grouping, ``GROUPED``, the counts, then the agency's
-    # name, kind, parent, parent's name and the two sort keys. Read by index:
-    # a national table has 12,000 agency rows.
-    counts_at = COUNTS_AT
-    names_at = counts_at + len(COUNT_COLUMNS)
-    result = Grouped([], Counts(), DimensionCounts(), {}, {})
-    groups = []
-    for row in rows:
-        if row[0] == BY_AGENCY:
-            name, kind, parent, parent_name, key, parent_key = row[names_at:]
-            counts = Counts.from_values(row[counts_at:names_at])
-            result.agencies.append(
-                AgencyRow(row[1], name, kind, parent, parent_name, counts, key, parent_key)
-            )
-        else:
-            groups.append(row)
-    result.total, result.dimensions, result.due, result.done = _other_groups(groups)
-    result.agencies.sort(key=lambda row: row.id)
-    return result
-
-
-COUNTS_AT = 1 + len(GROUPED)  # in a row of ``g``
-
-
-def _empty_table(page: TablePage | None) -> AgencyTable | None:
-    return None if page is None else AgencyTable([], 0, 0, [], [])
-
-
-def _other_groups(rows) -> tuple[Counts, DimensionCounts, dict, dict]:
-    """The total, the dimensions' counts and the months, from rows of ``g``."""
-    end = COUNTS_AT + len(COUNT_COLUMNS)
-    total, dimensions, due, done = Counts(), DimensionCounts(), {}, {}
-    at = {column: 1 + i for i, column in enumerate(GROUPED)}
-    for row in rows:
-        name = BY_SET[row[0]]
-        key = tuple(row[at[column]] for column in SETS[name])
-        if name in ("due", "done"):
-            if key[0] is not None:  # tasks outside the months are grouped under None
-                (due if name == "due" else done)[key[0]] = row[COUNTS_AT]
-            continue
-        counts = Counts.from_values(row[COUNTS_AT:end])
-        if name == "total":
-            total = counts
-        elif name == "inspections":
-            if key[0] is not None:
-                dimensions.inspections[key[0]] = counts
-        elif name == "criteria":
-            area, criterion = key
-            if area is not None:
-                dimensions.areas.setdefault(area, Counts()).add(counts)
-                if criterion is not None:  # its link filters on both
-                    dimensions.criteria[key] = counts
-        else:  # documents: the task's own directive and its finding's other one
-            for pk in key:
-                if pk is not None:
-                    dimensions.directives.setdefault(pk, Counts()).add(counts)
-    return total, dimensions, due, done
-
-
-def _from_parts(rows, page: TablePage) -> Grouped:
-    labels = [str(label) for label in GROUP_LABELS]
-    counts_at = COUNTS_AT
-    rest_at = counts_at + len(COUNT_COLUMNS)
-    groups, lines, best, worst = [], [], [], []
-    count = decided = 0
-    for part, *row in rows:
-        if part == PART_GROUPS:
-            groups.append(row[:rest_at])
-            continue
-        rn, n, grp, depth, name, kind, parent, parent_name, key, parent_key = row[rest_at:]
-        agency = AgencyRow(
-            row[1],
-            name,
-            kind,
-            parent,
-            parent_name,
-            Counts.from_values(row[counts_at:rest_at]),
-            key,
-            parent_key,
-        )
-        if part == PART_PAGE:
-            lines.append((rn, labels[grp], agency, depth))
-            count = n
-        elif part == PART_BEST:
-            best.append((rn, agency))
-            decided = n
-        else:
-            worst.append((n - rn + 1, agency))
-    lines.sort(key=lambda line: line[0])
-    best.sort(key=lambda item: item[0])
-    worst.sort(key=lambda item: item[0])
-    if decided <= 2 * RANKED:
-        worst = []
-    else:
-        best = best[:RANKED]
-    total, dimensions, due, done = _other_groups(groups)
-    table = AgencyTable(
-        [line[1:] for line in lines],
-        count,
-        clamped_offset(page.offset, count, page.per_page),
-        best,
-        worst,
-    )
-    return Grouped([], total, dimensions, due, done, table)
+        # Each row starts with its part; then the same columns as ``g``'s.
+        return from_parts(rows, page)
+    return every_agency(rows)

@@ -442,14 +442,16 @@ def test_it_takes_an_id_beyond_64_bits_for_no_id(client, demo, field):
     assert 'class="form-errors"' in response.text
 
 
-def test_it_reads_the_months_apart_only_for_the_whole_province():
-    from remediation.dashboard.one_scan import _months_apart
+def test_it_tells_the_whole_province_from_a_narrower_view():
+    from remediation.dashboard.one_scan import _whole_province
 
     tasks = RemediationTask.objects.all()
-    assert _months_apart([tasks])
-    assert _months_apart([tasks.filter(effective_due_date__gte=datetime.date(2019, 1, 1))])
+    assert _whole_province([tasks])
+    assert _whole_province([tasks.filter(effective_due_date__gte=datetime.date(2019, 1, 1))])
     # A narrower filter, a join (the level's) or a scope's parts would be
     # read again for each month line.
-    assert not _months_apart([tasks.filter(finding_inspection_id=1)])
-    assert not _months_apart([tasks.filter(lead_agency__kind=AgencyKind.DISTRICT_PC)])
-    assert not _months_apart([tasks.filter(lead_agency_id=1), tasks.filter(monitoring_agency_id=1)])
+    assert not _whole_province([tasks.filter(finding_inspection_id=1)])
+    assert not _whole_province([tasks.filter(lead_agency__kind=AgencyKind.DISTRICT_PC)])
+    assert not _whole_province(
+        [tasks.filter(lead_agency_id=1), tasks.filter(monitoring_agency_id=1)]
+    )
