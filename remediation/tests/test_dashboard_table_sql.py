@@ -105,3 +105,23 @@ def test_it_sorts_names_in_vietnamese_order(province):
     assert provincial == sorted(provincial, key=vietnamese_sort_key)
     assert provincial.index("UBND xã Dương") < provincial.index("UBND xã Đồng")
     assert provincial.index("UBND xã Uy") < provincial.index("UBND xã Ứng")
+
+
+@pytest.mark.parametrize("sort", ["ty_le", "-tong", "ten"])
+def test_it_orders_a_page_of_the_halves_as_python_does(province, monkeypatch, sort):
+    from django.db import connection
+
+    from remediation.dashboard import halves
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {RemediationTask._meta.db_table}")
+    monkeypatch.setattr(halves, "_statistics", {})
+    monkeypatch.setattr(halves, "SPLIT_FROM_TASKS", 0)  # this small province in two halves
+    tasks = RemediationTask.objects.all()
+    assert halves.agency_split(tasks.query.where) is not None
+    months = month_window(AS_OF, None, None)
+    separate = figures_compute(tasks, as_of=AS_OF, months=months, separate=True)
+    for offset in (0, 10, 20):
+        page = TablePage(sort, offset, 10)
+        in_sql = figures_compute(tasks, as_of=AS_OF, months=months, page=page).table
+        assert ids(in_sql) == ids(agency_table(separate.agencies, page))
