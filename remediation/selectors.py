@@ -3,6 +3,9 @@ list, page, download and admin view of tasks goes through ``tasks_visible_to``."
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 
 from agencies.models import Agency, Role, User
@@ -80,6 +83,20 @@ def task_list_for_user(*, user: User) -> QuerySet[RemediationTask]:
     """
     tasks = _as_list(tasks_visible_to(user=user))
     return tasks if visible_agency_ids(user=user) is None else tasks.in_pages()
+
+
+# Up to this many matching tasks a page of the list comes from sorting them
+# (``sorted_after_filter``); more, and they are dense enough that the
+# due-date index reaches a page of them within a few rows.
+SORT_MATCHING_UP_TO = 250_000
+
+
+def task_list_page(*, tasks: QuerySet[RemediationTask], number: Any, per_page: int) -> Page:
+    """A page of the (filtered) task list; ``number`` as the request gave it."""
+    paginator = Paginator(tasks, per_page)
+    if paginator.count <= SORT_MATCHING_UP_TO:
+        paginator.object_list = tasks.sorted_after_filter()
+    return paginator.get_page(number)
 
 
 def _as_list(tasks: QuerySet[RemediationTask]) -> QuerySet[RemediationTask]:

@@ -164,3 +164,30 @@ def test_it_lists_agencies_only_while_the_list_is_short(client, monkeypatch):
     page = client.get("/").content.decode()
     assert '<select name="co_quan"' not in page
     assert 'name="co_quan"' in page  # still filterable, by its number
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.OFFICER])
+def test_it_pages_in_due_date_order_whether_it_sorts_or_walks(monkeypatch, role):
+    from remediation import selectors
+
+    agency = AgencyFactory()
+    days = [5, 1, 3, 1, 4, 2, 5, 3]
+    for day in days:
+        RemediationTaskFactory(
+            lead_agency=agency, due_date=datetime.date(2019, 12, day), title=f"Hạn {day}"
+        )
+    user = UserFactory(role=role, agency=agency)
+    tasks = selectors.task_list_for_user(user=user)
+
+    def pages(sort_up_to):
+        monkeypatch.setattr(selectors, "SORT_MATCHING_UP_TO", sort_up_to)
+        return [
+            [t.pk for t in selectors.task_list_page(tasks=tasks, number=n, per_page=3)]
+            for n in (1, 2, 3)
+        ]
+
+    sorted_pages, walked_pages = pages(10**6), pages(0)
+    assert sorted_pages == walked_pages
+    listed = [pk for page in sorted_pages for pk in page]
+    by_due = sorted(tasks, key=lambda t: (t.due_date, t.pk))
+    assert listed == [t.pk for t in by_due]

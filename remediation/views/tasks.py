@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -70,7 +69,9 @@ def home(request: HttpRequest) -> HttpResponse:
     tasks = selectors.task_list_for_user(user=user).with_deadline_class(form.as_of())
     if form.is_bound:
         tasks = form.apply(tasks)
-    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("trang"))
+    page = selectors.task_list_page(
+        tasks=tasks, number=request.GET.get("trang"), per_page=TASKS_PER_PAGE
+    )
     filtered = form.is_bound and any(
         value not in (None, "", []) for value in getattr(form, "cleaned_data", {}).values()
     )
