@@ -3,13 +3,17 @@ list, page, download and admin view of tasks goes through ``tasks_visible_to``."
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import F, Q, QuerySet
+from django.utils.functional import cached_property
 
 from agencies.models import Agency, Role, User
 
+from .filters import TaskFilterForm
 from .models import (
     Evidence,
     ExtensionRequest,
@@ -85,18 +89,61 @@ def task_list_for_user(*, user: User) -> QuerySet[RemediationTask]:
     return tasks if visible_agency_ids(user=user) is None else tasks.in_pages()
 
 
-# Up to this many matching tasks a page of the list comes from sorting them
-# (``sorted_after_filter``); more, and they are dense enough that the
+# Up to this many matching tasks a part's first ids come from sorting them
+# (``in_list_order(sort=True)``); more, and they are dense enough that the
 # due-date index reaches a page of them within a few rows.
 SORT_MATCHING_UP_TO = 250_000
 
 
-def task_list_page(*, tasks: QuerySet[RemediationTask], number: Any, per_page: int) -> Page:
-    """A page of the (filtered) task list; ``number`` as the request gave it."""
-    paginator = Paginator(tasks, per_page)
-    if paginator.count <= SORT_MATCHING_UP_TO:
-        paginator.object_list = tasks.sorted_after_filter()
-    return paginator.get_page(number)
+class _CountedPaginator(Paginator):
+    def __init__(self, per_page: int, *, count: int):
+        super().__init__([], per_page)
+        self._given_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._given_count
+
+
+def task_list_page(*, user: User, form: TaskFilterForm, number: Any, per_page: int) -> Page:
+    """A page of the user's task list under ``form``'s filters (``number``
+    as the request gave it), in list order (due date, id).
+
+    Read from the scope's disjoint parts (``task_parts_visible_to``), each
+    from its own index: their counts (a monitoring department's 125,000
+    tasks: 10 ms, where ``pk IN`` the scope took 220 ms), then the first
+    tasks of each in list order, merged; then the page's rows by id alone,
+    with what a row shows (re-applying the scope and the filters to fetch 50
+    rows once made PostgreSQL read an inspection's every task: 1.5 s)."""
+    parts = task_parts_visible_to(user=user)
+    if form.is_bound:
+        parts = [form.apply(part) for part in parts]
+    parts = [part.order_by() for part in parts]
+    counts = [part.count() for part in parts]
+    paginator = _CountedPaginator(per_page, count=sum(counts))
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    first = (number - 1) * per_page
+    heads = [
+        part.in_list_order(sort=count <= SORT_MATCHING_UP_TO).values_list("due_date", "pk")[
+            : first + per_page
+        ]
+        for part, count in zip(parts, counts, strict=True)
+        if count
+    ]
+    merged = heapq.merge(*heads)  # (due date, id): the parts are disjoint
+    ids = [pk for _due, pk in itertools.islice(merged, first, first + per_page)]
+    rows = {
+        task.pk: task
+        for task in _as_list(RemediationTask.objects.filter(pk__in=ids)).with_deadline_class(
+            form.as_of()
+        )
+    }
+    return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
 
 
 def _as_list(tasks: QuerySet[RemediationTask]) -> QuerySet[RemediationTask]:

@@ -26,9 +26,12 @@ PAGE = 6
 FILTER_CHOICES = 5
 # the queue's prefetches: waiting reports, pending extensions
 QUEUE_PREFETCH = 2
-# A list restricted by scope, or filtered to few enough tasks to sort them
-# (``sorted_after_filter``), reads its page in two steps: the ids, then the rows.
+# A list reads its page in two steps: the ids, then the rows.
 SCOPED_PAGE_STEP = 1
+# A scope's task list counts, and takes its first ids from, each of the
+# scope's parts (led; monitored, not led; supported, neither): one query more
+# per part than the province's one, at most.
+SCOPE_PARTS = 3
 
 
 def make_tasks(cast, count: int) -> None:
@@ -59,8 +62,11 @@ def test_it_lists_tasks_in_constant_queries(client, django_assert_max_num_querie
     cast = make_cast()
     make_tasks(cast, count)
     client.force_login(cast.user(role))
-    # An officer's and a monitor's scope: their agency and its units (one query).
-    scope = SCOPED_PAGE_STEP if role == "coordinator" else 1 + SCOPED_PAGE_STEP
+    # An officer's and a monitor's scope: their agency and its units (one
+    # query), then its parts' counts and first ids.
+    scope = SCOPED_PAGE_STEP
+    if role != "coordinator":
+        scope += 1 + 2 * (SCOPE_PARTS - 1)
     choices = FILTER_CHOICES if role == "coordinator" else FILTER_CHOICES - 1
     with django_assert_max_num_queries(PAGE + choices + scope):
         response = client.get(reverse("home"), {"thoi_han": "chua_hoan_thanh", "q": "thử nghiệm"})

@@ -169,25 +169,32 @@ def test_it_lists_agencies_only_while_the_list_is_short(client, monkeypatch):
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.OFFICER])
 def test_it_pages_in_due_date_order_whether_it_sorts_or_walks(monkeypatch, role):
     from remediation import selectors
+    from remediation.forms import TaskListFilterForm
 
     agency = AgencyFactory()
     days = [5, 1, 3, 1, 4, 2, 5, 3]
     for day in days:
-        RemediationTaskFactory(
-            lead_agency=agency, due_date=datetime.date(2019, 12, day), title=f"Hạn {day}"
-        )
+        RemediationTaskFactory(lead_agency=agency, due_date=datetime.date(2019, 12, day))
+    # In an officer's scope, also through the other parts: monitored, supported.
+    RemediationTaskFactory(monitoring_agency=agency, due_date=datetime.date(2019, 12, 2))
+    RemediationTaskFactory(due_date=datetime.date(2019, 12, 4)).supporting_agencies.add(agency)
     user = UserFactory(role=role, agency=agency)
-    tasks = selectors.task_list_for_user(user=user)
+    form = TaskListFilterForm(None, options=task_views.filter_options(user))
 
     def pages(sort_up_to):
         monkeypatch.setattr(selectors, "SORT_MATCHING_UP_TO", sort_up_to)
         return [
-            [t.pk for t in selectors.task_list_page(tasks=tasks, number=n, per_page=3)]
-            for n in (1, 2, 3)
+            [
+                task.pk
+                for task in selectors.task_list_page(user=user, form=form, number=n, per_page=3)
+            ]
+            for n in ("1", "2", "3", "4")
         ]
 
-    sorted_pages, walked_pages = pages(10**6), pages(0)
-    assert sorted_pages == walked_pages
+    sorted_pages = pages(10**6)
+    assert sorted_pages == pages(0)
     listed = [pk for page in sorted_pages for pk in page]
-    by_due = sorted(tasks, key=lambda t: (t.due_date, t.pk))
-    assert listed == [t.pk for t in by_due]
+    expected = sorted(selectors.tasks_visible_to(user=user), key=lambda t: (t.due_date, t.pk))
+    assert listed == [task.pk for task in expected] and len(listed) == len(days) + 2
+    page = selectors.task_list_page(user=user, form=form, number="99", per_page=3)
+    assert (page.number, page.paginator.count) == (4, len(days) + 2)  # the last page

@@ -66,11 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     options = filter_options(user)
     form = TaskListFilterForm(request.GET or None, options=options)
-    tasks = selectors.task_list_for_user(user=user).with_deadline_class(form.as_of())
-    if form.is_bound:
-        tasks = form.apply(tasks)
     page = selectors.task_list_page(
-        tasks=tasks, number=request.GET.get("trang"), per_page=TASKS_PER_PAGE
+        user=user, form=form, number=request.GET.get("trang"), per_page=TASKS_PER_PAGE
     )
     filtered = form.is_bound and any(
         value not in (None, "", []) for value in getattr(form, "cleaned_data", {}).values()
