@@ -4,11 +4,12 @@ On PostgreSQL the groups the page needs (by agency and by the finding's
 dimensions) are the GROUPING SETS of one statement over the UNION ALL of the
 filtered scope's disjoint parts (``involving_parts``): the filter and the
 scope rule are paid once, each part from its own index. The total is summed
-from the agencies' groups. Over the whole province (``_whole_province``)
-the months (tasks falling due, tasks completed), which need only a count,
-are their own GROUP BYs over a range of an index, and a large aggregate runs
-as two halves of the agencies side by side (``halves``); elsewhere the
-months are two more sets of the scan. With a ``TablePage`` the same
+from the agencies' groups. Over the whole province (``_whole_province``) the
+months (tasks falling due, tasks completed), which need only a count, are
+their own GROUP BYs over a range of an index; elsewhere they are two more
+sets of the scan. A large view's aggregate (``halves.is_large``: the whole
+province, a long period, the communes' level) runs as two halves of the
+agencies side by side (``halves``). With a ``TablePage`` the same
 statement orders and cuts the by-agency table and the ranking
 (``table_sql``); ``scan_rows`` reads the rows back. The counts use
 ``deadline_class_expression``, whose classes are exactly the ``deadline_q``
@@ -32,7 +33,7 @@ from agencies.models import Agency
 
 from ..deadlines import DeadlineState, deadline_class_expression
 from .columns import COUNT_COLUMNS
-from .halves import agency_split
+from .halves import agency_split, is_large
 from .months import Months, trend_ranges
 from .presentation import TablePage, parse_sort
 from .rows import Counts, DimensionCounts
@@ -78,11 +79,10 @@ def _union(parts: list[QuerySet], *fields) -> tuple[str, list]:
 
 def _whole_province(parts: list[QuerySet]) -> bool:
     """Whether the view is the whole province, over a period or not (one
-    part, filtered on the due date alone). Only there are the months read
-    apart, each line a range of an index, far fewer rows than the scan (a
-    narrower filter, a join (``cap``) or a scope's parts would be read again
-    for each line, for less than their two sets cost in the scan), and only
-    there may the aggregate be split in halves of the agencies."""
+    part, filtered on the due date alone). There the months are read apart,
+    each line a range of an index, far fewer rows than the scan; a narrower
+    filter, a join (``cap``) or a scope's parts would be read again for each
+    line, for less than their two sets cost in the scan."""
     if len(parts) != 1:
         return False
     return {col.target.column for col in _columns(parts[0].query.where)} <= {"effective_due_date"}
@@ -102,20 +102,22 @@ def _columns(node) -> Iterator[Col]:
 class _TrendSql:
     """Where the trend's months are counted: ``columns`` of ``t`` and the
     ``sets`` of the aggregate (its ``grouping`` code and ``grouped``
-    columns), or ``groups`` of their own after it; ``params`` in that order."""
+    columns), or ``groups`` of their own after it; the parameters of each."""
 
     sets: tuple[str, ...]
     grouping: str
     grouped: str
     columns: str = ""
     groups: str = ""
-    params: list = dataclasses.field(default_factory=list)
+    column_params: list = dataclasses.field(default_factory=list)
+    group_params: list = dataclasses.field(default_factory=list)
 
 
-def _trend_sql(parts: list[QuerySet], months: Months, today: datetime.date) -> _TrendSql:
-    if months and not _whole_province(parts):
-        # Sets of the one scan: a second read of tasks that a join or the
-        # scope's parts select would cost more than their counts.
+def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSql:
+    if months and not apart:
+        # Sets of the one scan: a second read of tasks that a narrower
+        # filter, a join or the scope's parts select would cost more than
+        # their counts.
         return _TrendSql(
             sets=(*AGGREGATED, "due", "done"),
             grouping=f"GROUPING({', '.join(GROUPED)})",
@@ -125,7 +127,7 @@ def _trend_sql(parts: list[QuerySet], months: Months, today: datetime.date) -> _
                      THEN date_trunc('month', due::timestamp)::date END AS due_m,
                 CASE WHEN open_until BETWEEN %s AND %s
                      THEN date_trunc('month', open_until::timestamp)::date END AS done_m""",
-            params=[day for days in trend_ranges(months, today) for day in days],
+            column_params=[day for days in trend_ranges(months, today) for day in days],
         )
     # The months count tasks only: each is then its own GROUP BY over its
     # range of the tasks, which PostgreSQL pushes down to a range scan of an
@@ -154,7 +156,7 @@ def _trend_sql(parts: list[QuerySet], months: Months, today: datetime.date) -> _
             FROM (SELECT date_trunc('month', {column}::timestamp)::date AS m
                   FROM u WHERE {column} BETWEEN %s AND %s) AS month
             GROUP BY m"""  # noqa: S608 - names are ours; days are parameters
-        trend.params += days
+        trend.group_params += days
     return trend
 
 
@@ -198,7 +200,11 @@ def grouped_in_one_scan(
     overdue = CLASS_CODES[DeadlineState.OVERDUE]
     sums = ", ".join(f"coalesce(sum({column}), 0)::bigint" for column in COUNT_COLUMNS[:-1])
     nulls = ", ".join(["NULL"] * len(KEYS))
-    trend = _trend_sql(parts, months, today)
+    # A large view runs in halves; its months stay sets of the scan unless
+    # it is the whole province (with a join, the done line alone read apart
+    # took 100 ms of the communes' view: more than two sets in the halves).
+    large = is_large(parts)
+    trend = _trend_sql(months, today, apart=_whole_province(parts))
     sets = ", ".join(f"({', '.join(SETS[name])})" for name in trend.sets)
 
     def aggregate(where: str = "") -> str:
@@ -209,7 +215,8 @@ def grouped_in_one_scan(
             GROUP BY GROUPING SETS ({sets})
         """  # noqa: S608 - names and class values are ours
 
-    split = agency_split(parts[0].query.where) if _whole_province(parts) else None
+    split = agency_split() if large else None
+    split_params = []
     if split is None:
         halves, a = "", aggregate()
     else:
@@ -218,7 +225,7 @@ def grouped_in_one_scan(
         # its groups in both.
         halves = " UNION ALL ".join(f"({aggregate(f'WHERE agency {op} %s')})" for op in ("<", ">="))
         halves = f"halves AS MATERIALIZED ({halves}),"
-        params += [split, split]
+        split_params = [split, split]
         summed = ", ".join(f"sum({column})::bigint AS {column}" for column in COUNT_COLUMNS[:-1])
         a = f"""
             SELECT * FROM halves WHERE grouping = {BY_AGENCY}
@@ -227,7 +234,8 @@ def grouped_in_one_scan(
             FROM halves WHERE grouping <> {BY_AGENCY}
             GROUP BY grouping, {", ".join(GROUPED)}
         """  # noqa: S608 - names are ours
-    params += trend.params
+    # In the statement's order: ``u``, ``t``, the halves, ``g``.
+    params += trend.column_params + split_params + trend.group_params
     grouped = f"""
         WITH u ({columns}) AS NOT MATERIALIZED ({tasks_sql}),
         t AS NOT MATERIALIZED (
