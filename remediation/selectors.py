@@ -79,7 +79,8 @@ def task_parts_visible_to(*, user: User) -> list[QuerySet[RemediationTask]]:
 
 
 def task_list_for_user(*, user: User) -> QuerySet[RemediationTask]:
-    """The task list: what the user sees, with what a row shows.
+    """What the user sees, with what a row shows (the review queue's base;
+    the task list pages through ``task_list_page``).
 
     A list restricted by scope is read a page at a time in two steps (its
     page's ids, then those rows): its rows are scattered through the table.
