@@ -109,8 +109,8 @@ def test_it_does_not_query_per_task(client, django_assert_max_num_queries):
         RemediationTaskFactory(monitoring_agency=monitor)
     client.force_login(UserFactory(role=Role.COORDINATOR))
     # session, user, the header's agency and unread count, the filters' five
-    # choice lists, the page's count, the page's ids (a list this short is
-    # sorted: ``in_list_order``), the tasks
+    # choice lists, the page's count, the page's ids, its tasks
+    # (``selectors.task_list_page``)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("home"))
     assert response.text.count('class="deadline ') == 20
