@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from ..models import DashboardSnapshot, RemediationTask
 from ..selectors import agency_scope_tasks
 from .figures import AgencyRow, Counts, Figures, Month, NamedRow, figures_compute
 from .months import month_window
+
+logger = logging.getLogger(__name__)
 
 
 def _named_json(row: NamedRow) -> dict[str, Any]:
@@ -140,9 +143,17 @@ def snapshot_refresh_soon() -> None:
     if settings.DASHBOARD_SNAPSHOT_MIN_TASKS and cache.add(
         REFRESH_SOON_KEY, True, timeout=REFRESH_SOON_SECONDS
     ):
-        from ..reports.tasks import refresh_dashboard_snapshot
+        transaction.on_commit(_refresh_queued)
 
-        transaction.on_commit(refresh_dashboard_snapshot.delay)
+
+def _refresh_queued() -> None:
+    from ..reports.tasks import refresh_dashboard_snapshot
+
+    try:
+        # No retries: a page that only reads must not wait on the broker.
+        refresh_dashboard_snapshot.apply_async(retry=False)
+    except Exception:  # the broker is down: beat's next run makes it
+        logger.warning("Dashboard snapshot refresh not queued", exc_info=True)
 
 
 def dashboard_snapshot_refresh() -> DashboardSnapshot | None:

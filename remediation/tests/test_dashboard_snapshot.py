@@ -75,6 +75,19 @@ def test_a_page_without_a_snapshot_has_celery_make_one_at_once(
     assert not queued
 
 
+def test_a_broker_that_is_down_leaves_the_page_live(
+    client, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(refresh_dashboard_snapshot, "apply_async", down)
+    client.force_login(User.objects.get(username="sonoivu"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(URL)
+    assert response.status_code == 200 and overdue(response) == 8
+
+
 def test_it_is_live_when_filtered_or_for_a_narrower_scope(client, world):
     refresh_dashboard_snapshot()
     complete("KT2019-02")
