@@ -130,14 +130,18 @@ def task_list_page(*, user: User, form: TaskFilterForm, number: Any, per_page: i
         number = paginator.num_pages
     first = (number - 1) * per_page
     heads = [
-        part.in_list_order(sort=count <= SORT_MATCHING_UP_TO).values_list("due_date", "pk")[
-            : first + per_page
-        ]
+        part.in_list_order(sort=count <= SORT_MATCHING_UP_TO).values_list("due_date", "pk")
         for part, count in zip(parts, counts, strict=True)
         if count
     ]
-    merged = heapq.merge(*heads)  # (due date, id): the parts are disjoint
-    ids = [pk for _due, pk in itertools.islice(merged, first, first + per_page)]
+    if len(heads) == 1:
+        # One part (the province's): the database skips to the page; a last
+        # page of a million tasks must not bring the million into Python.
+        ids = [pk for _due, pk in heads[0][first : first + per_page]]
+    else:
+        # A scope's parts: the first tasks of each (at most the scope's), merged.
+        merged = heapq.merge(*(head[: first + per_page] for head in heads))
+        ids = [pk for _due, pk in itertools.islice(merged, first, first + per_page)]
     rows = {
         task.pk: task
         for task in _as_list(RemediationTask.objects.filter(pk__in=ids)).with_deadline_class(
