@@ -10,8 +10,11 @@ over the tasks of one half of the agencies, which a Parallel Append runs
 side by side: an agency's group lies whole in one half, and only the few
 hundred groups of the finding's dimensions are summed after. The halves are
 ranges of ``lead_agency_id``, which ``task_lead_dashboard`` leads, split
-where the planner's statistics (``pg_stats``) put half the tasks. The split
-point only balances the work: any id gives the same figures.
+where the planner's statistics (``pg_stats``) put half the tasks; a view
+of some agencies only (the agency level, ``cap``: the communes lead 890,000
+of a million tasks, half of them below the province's split) is split at
+the median id of those agencies. The split point only balances the work:
+any id gives the same figures.
 """
 
 from __future__ import annotations
@@ -19,11 +22,18 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, In
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.where import AND, WhereNode
+
+from agencies.models import Agency
 
 from ..models import RemediationTask
 
@@ -99,8 +109,68 @@ def is_large(parts: list[QuerySet]) -> bool:
     return len(parts) == 1 and estimated_tasks(parts[0]) >= SPLIT_FROM_TASKS
 
 
-def agency_split() -> int | None:
-    """The agency id below which lie half the tasks, or None before the
-    table's first ANALYZE."""
+def agency_split(tasks: QuerySet | None = None) -> int | None:
+    """The agency id below which lie half of ``tasks`` (every task by
+    default), or None before the table's first ANALYZE."""
+    agencies = _lead_agencies(tasks.query) if tasks is not None else None
+    if agencies is not None:
+        return _median_id(Agency.objects.filter(agencies))
     shares = column_statistics(AGENCY)
     return _median(shares) if len(shares) >= 2 else None
+
+
+def _lead_agencies(query) -> Q | None:
+    """The condition of ``query`` on its lead agency's fields (``cap``: the
+    agency level) as a filter of agencies, when it has one and nothing
+    else filters the lead agency (an OR, a negation, another lookup)."""
+    conditions = []
+
+    def walk(node) -> bool:
+        """Whether the lead agency's conditions under ``node`` are all read."""
+        if isinstance(node, WhereNode):
+            if node.connector != AND or node.negated:
+                return not any(_on_lead_agency(query, col) for col in where_columns(node))
+            return all(walk(child) for child in node.children)
+        if not _on_lead_agency(query, getattr(node, "lhs", None)):
+            return not any(_on_lead_agency(query, col) for col in where_columns(node))
+        if type(node) not in (Exact, In) or hasattr(node.rhs, "resolve_expression"):
+            return False
+        conditions.append(Q(**{f"{node.lhs.target.name}__{node.lookup_name}": node.rhs}))
+        return True
+
+    if not walk(query.where) or not conditions:
+        return None
+    return Q(*conditions)
+
+
+def where_columns(node) -> Iterator[Col]:
+    """The columns a ``WHERE`` (or a node of it) reads."""
+    if isinstance(node, Col):
+        yield node
+    children = node.children if isinstance(node, WhereNode) else node.get_source_expressions()
+    for child in children:
+        if child is not None:
+            yield from where_columns(child)
+
+
+def _on_lead_agency(query, col) -> bool:
+    """Whether ``col`` is a column of the task's lead agency (its join)."""
+    if not isinstance(col, Col) or col.target.model is not Agency:
+        return False
+    join = query.alias_map.get(col.alias)
+    return isinstance(join, Join) and join.join_field.name == "lead_agency"
+
+
+def _median_id(agencies: QuerySet) -> int | None:
+    """The median id of ``agencies``: their tasks are taken to be about as
+    many each (agencies of one level)."""
+    try:
+        sql, params = agencies.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY pk) FROM ({sql}) AS agencies",  # noqa: S608 - Django's SQL
+            params,
+        )
+        return cursor.fetchone()[0]

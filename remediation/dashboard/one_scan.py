@@ -21,19 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterator
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.db.models.expressions import Col
-from django.db.models.sql.where import WhereNode
 
 from agencies.models import Agency
 
 from ..deadlines import DeadlineState, deadline_class_expression
 from .columns import COUNT_COLUMNS
-from .halves import agency_split, is_large
+from .halves import agency_split, is_large, where_columns
 from .months import Months, trend_ranges
 from .presentation import TablePage, parse_sort
 from .rows import Counts, DimensionCounts
@@ -85,17 +82,9 @@ def _whole_province(parts: list[QuerySet]) -> bool:
     line, for less than their two sets cost in the scan."""
     if len(parts) != 1:
         return False
-    return {col.target.column for col in _columns(parts[0].query.where)} <= {"effective_due_date"}
-
-
-def _columns(node) -> Iterator[Col]:
-    """The columns a ``WHERE`` reads."""
-    if isinstance(node, Col):
-        yield node
-    children = node.children if isinstance(node, WhereNode) else node.get_source_expressions()
-    for child in children:
-        if child is not None:
-            yield from _columns(child)
+    return {col.target.column for col in where_columns(parts[0].query.where)} <= {
+        "effective_due_date"
+    }
 
 
 @dataclasses.dataclass
@@ -114,6 +103,9 @@ class _TrendSql:
 
 
 def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSql:
+    # Both ways the lines are grouped by day, summed into months by
+    # ``other_groups``: a day is the column itself, where a month would be a
+    # ``date_trunc`` for every task (twice the cost of the lines apart).
     if months and not apart:
         # Sets of the one scan: a second read of tasks that a narrower
         # filter, a join or the scope's parts select would cost more than
@@ -123,10 +115,8 @@ def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSq
             grouping=f"GROUPING({', '.join(GROUPED)})",
             grouped=", ".join(GROUPED),
             columns=""",
-                CASE WHEN due BETWEEN %s AND %s
-                     THEN date_trunc('month', due::timestamp)::date END AS due_m,
-                CASE WHEN open_until BETWEEN %s AND %s
-                     THEN date_trunc('month', open_until::timestamp)::date END AS done_m""",
+                CASE WHEN due BETWEEN %s AND %s THEN due END AS due_day,
+                CASE WHEN open_until BETWEEN %s AND %s THEN open_until END AS done_day""",
             column_params=[day for days in trend_ranges(months, today) for day in days],
         )
     # The months count tasks only: each is then its own GROUP BY over its
@@ -139,7 +129,7 @@ def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSq
         # ``GROUPING`` over ``KEYS`` as the code of its set over ``GROUPED``
         # (the months, not grouped here, are its last bits).
         grouping=f"GROUPING({', '.join(KEYS)}) * {1 << MONTH_BITS} + {(1 << MONTH_BITS) - 1}",
-        grouped=f"{', '.join(KEYS)}, NULL::date AS due_m, NULL::date AS done_m",
+        grouped=f"{', '.join(KEYS)}, NULL::date AS due_day, NULL::date AS done_day",
     )
     lines = (
         zip(("due", "done"), ("due", "open_until"), trend_ranges(months, today), strict=True)
@@ -148,13 +138,12 @@ def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSq
     )
     zeros = ", ".join(["0"] * (len(COUNT_COLUMNS) - 2))
     for name, column, days in lines:
-        at = GROUPED.index(f"{name}_m")
+        at = GROUPED.index(f"{name}_day")
         group = ", ".join("m" if i == at else "NULL" for i in range(len(GROUPED)))
         trend.groups += f"""
             UNION ALL
             SELECT {grouping_code(SETS[name])}, {group}, count(*), {zeros}, NULL
-            FROM (SELECT date_trunc('month', {column}::timestamp)::date AS m
-                  FROM u WHERE {column} BETWEEN %s AND %s) AS month
+            FROM (SELECT {column} AS m FROM u WHERE {column} BETWEEN %s AND %s) AS day
             GROUP BY m"""  # noqa: S608 - names are ours; days are parameters
         trend.group_params += days
     return trend
@@ -215,7 +204,7 @@ def grouped_in_one_scan(
             GROUP BY GROUPING SETS ({sets})
         """  # noqa: S608 - names and class values are ours
 
-    split = agency_split() if large else None
+    split = agency_split(parts[0]) if large else None
     split_params = []
     if split is None:
         halves, a = "", aggregate()

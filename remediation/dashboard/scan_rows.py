@@ -14,7 +14,7 @@ from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE
 # criterion, inspection, directive, the finding's directive); ``other_d4``
 # is the finding's directive where it is not the task's own, so that a task
 # counts once under each document it answers (as ``figures.rolled_up``).
-GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_m", "done_m")
+GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_day", "done_day")
 # Each set costs every task its aggregates: an area's counts are summed
 # from its criteria's groups (criterion or none), a document's from the
 # (directive, other document) pairs. ``AGGREGATED`` are always sets of the
@@ -26,8 +26,8 @@ SETS = {
     "criteria": ("d0", "d1"),
     "inspections": ("d2",),
     "documents": ("d3", "other_d4"),
-    "due": ("due_m",),
-    "done": ("done_m",),
+    "due": ("due_day",),
+    "done": ("done_day",),
     "total": (),
 }
 
@@ -96,7 +96,8 @@ def other_groups(rows) -> tuple[Counts, DimensionCounts, dict, dict]:
         key = tuple(row[at[column]] for column in SETS[name])
         if name in ("due", "done"):
             if key[0] is not None:  # tasks outside the months are grouped under None
-                (due if name == "due" else done)[key[0]] = row[COUNTS_AT]
+                line, month = (due if name == "due" else done), key[0].replace(day=1)
+                line[month] = line.get(month, 0) + row[COUNTS_AT]  # grouped by day
             continue
         counts = Counts.from_values(row[COUNTS_AT:end])
         if name == "total":

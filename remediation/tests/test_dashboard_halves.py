@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from agencies.models import AgencyKind
 from agencies.tests.factories import AgencyFactory
@@ -34,6 +35,26 @@ def test_it_weighs_an_agency_that_leads_many_tasks(monkeypatch):
 def test_it_does_not_split_a_table_without_statistics(monkeypatch):
     agencies(monkeypatch, [])
     assert halves.agency_split() is None
+
+
+@pytest.mark.postgres
+def test_it_splits_a_view_of_one_level_at_the_median_of_its_agencies(monkeypatch):
+    province = range(10**6, 10**6 + 100)  # no agency of the test's
+    agencies(monkeypatch, [(pk, 0.01) for pk in province])
+    communes = [AgencyFactory(kind=AgencyKind.COMMUNE_PC) for _ in range(3)]
+    AgencyFactory(kind=AgencyKind.DEPARTMENT)
+    tasks = RemediationTask.objects.filter(lead_agency__kind=AgencyKind.COMMUNE_PC)
+    assert halves.agency_split(tasks.filter(status=TaskStatus.OPEN)) == communes[1].pk
+
+
+def test_it_splits_at_the_province_s_median_unless_the_lead_agency_is_only_and_filtered(
+    monkeypatch,
+):
+    agencies(monkeypatch, [(pk, 0.01) for pk in range(1, 101)])
+    commune = Q(lead_agency__kind=AgencyKind.COMMUNE_PC)
+    assert halves.agency_split(RemediationTask.objects.filter(commune | Q(status="open"))) == 51
+    assert halves.agency_split(RemediationTask.objects.exclude(commune)) == 51
+    assert halves.agency_split(RemediationTask.objects.filter(monitoring_agency__kind="x")) == 51
 
 
 def test_only_a_view_of_one_part_and_many_tasks_is_large(monkeypatch):
@@ -79,7 +100,7 @@ def test_its_halves_give_the_figures_of_the_separate_queries(monkeypatch, params
     monkeypatch.setattr(halves, "SPLIT_FROM_TASKS", 0)  # this small province in two halves
     form = DashboardFilterForm({"ngay": "20/01/2019", **params})
     tasks = form.apply(RemediationTask.objects.all())
-    assert halves.is_large([tasks]) and halves.agency_split() is not None
+    assert halves.is_large([tasks]) and halves.agency_split(tasks) is not None
     months = month_window(form.as_of(), *form.period())
     one_scan = figures_compute(tasks, as_of=form.as_of(), months=months)
     assert one_scan == figures_compute(tasks, as_of=form.as_of(), months=months, separate=True)
