@@ -222,8 +222,15 @@ def run(args) -> None:
         ("coordinator, one inspection", coordinator, f"dot={inspection.pk}", {}),
         ("coordinator, reform area LV3 + this year", coordinator, f"linh_vuc={area.pk}&{year}", {}),
         ("coordinator, this year", coordinator, year, {}),
-        ("coordinator, districts (cap)", coordinator, "cap=district_pc", {}),
-        ("coordinator, communes (cap, 890,000 tasks)", coordinator, "cap=commune_pc", {}),
+        ("coordinator, districts (cap: its snapshot)", coordinator, "cap=district_pc", {}),
+        ("coordinator, communes (cap: its snapshot)", coordinator, "cap=commune_pc", {}),
+        (
+            "coordinator, communes (cap, 890,000 tasks, live)",
+            coordinator,
+            "cap=commune_pc",
+            live,
+            args.live_loads,
+        ),
         # Another as-of date: the whole province, live (no snapshot of it).
         ("coordinator, as of 1 June", coordinator, f"ngay=01/06/{today.year}", {}, args.live_loads),
         ("district officer, no filter", officer, "", {}),

@@ -30,12 +30,14 @@ def dashboard_figures(
     as_of = form.as_of()
     filters = form.active()
     province = visible_agency_ids(user=user) is None
+    level = filters.pop("cap", "") if province else ""
     if not live and not filters and as_of == timezone.localdate():
-        # The province's, or a monitoring department's (one of its users
-        # sees exactly ``agency_scope_tasks`` of it); no other scope has one.
+        # The province's (or one of its levels'), or a monitoring
+        # department's (one of its users sees exactly ``agency_scope_tasks``
+        # of it); no other scope has one.
         figures = None
         if province:
-            figures = snapshot_figures(as_of)
+            figures = snapshot_figures(as_of, level=level)
             if figures is None:
                 snapshot_refresh_soon()
         elif user.agency_id:

@@ -1,5 +1,5 @@
-"""The unfiltered dashboards of the province and of each monitoring
-department, stored as of today.
+"""The unfiltered dashboards of the province, of each of its agency levels
+and of each monitoring department, stored as of today.
 
 Aggregating a million tasks takes seconds, and a monitoring department's
 scope (every task of its reform areas, over nearly every agency) a quarter
@@ -9,8 +9,10 @@ tasks in the province, Celery beat recomputes those figures every
 and that of a user of a monitoring department, read them: their figures
 may then be that many minutes old (the page says when they were computed),
 and the task list behind a link is live. A snapshot older than twice that,
-or of another day, is not used: the page aggregates live. Every filtered
-view, and every other scope, is live.
+or of another day, is not used: the page aggregates live. Home Affairs'
+view of one agency level (``cap`` alone: the communes lead nine tasks in
+ten) reads that level's snapshot the same way. Every other filtered view,
+and every other scope, is live.
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import ReformArea
+from agencies.models import AgencyKind, ReformArea
 
 from ..models import DashboardSnapshot, RemediationTask
 from ..selectors import agency_scope_tasks
 from .figures import AgencyRow, Counts, Figures, Month, NamedRow, figures_compute
+from .forms import DashboardFilterForm
 from .months import month_window
 
 logger = logging.getLogger(__name__)
@@ -102,17 +105,22 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
 # whole budget. A few: the province's and the monitoring departments' read
 # most.
 _decoded: collections.OrderedDict[tuple, Figures] = collections.OrderedDict()
-DECODED_KEPT = 8
+DECODED_KEPT = 16
 
 
-def snapshot_figures(as_of: datetime.date, agency_id: int | None = None) -> Figures | None:
-    """Today's fresh snapshot of the province (no agency) or of a monitoring
-    department's scope, if snapshots are on and one exists."""
+def snapshot_figures(
+    as_of: datetime.date, agency_id: int | None = None, level: str = ""
+) -> Figures | None:
+    """Today's fresh snapshot of the province (no agency), of one of its
+    agency ``level``s, or of a monitoring department's scope, if snapshots
+    are on and one exists."""
     if not settings.DASHBOARD_SNAPSHOT_MIN_TASKS:
         return None
     oldest = timezone.now() - datetime.timedelta(minutes=2 * settings.DASHBOARD_SNAPSHOT_MINUTES)
     latest = (
-        DashboardSnapshot.objects.filter(as_of=as_of, computed_at__gte=oldest, agency_id=agency_id)
+        DashboardSnapshot.objects.filter(
+            as_of=as_of, computed_at__gte=oldest, agency_id=agency_id, level=level
+        )
         .order_by("-computed_at")
         .values_list("pk", "computed_at")
         .first()
@@ -169,7 +177,11 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     today = timezone.localdate()
     started = timezone.now()
     months = month_window(today, None, None)
-    computed = {None: figures_compute(tasks, as_of=today, months=months)}
+    computed = {(None, ""): figures_compute(tasks, as_of=today, months=months)}
+    for level in AgencyKind.values:
+        # The very filter of the page's ``cap``.
+        of_level = DashboardFilterForm({"cap": level}).apply(tasks)
+        computed[None, level] = figures_compute(of_level, as_of=today, months=months)
     monitors = (
         ReformArea.objects.exclude(monitoring_agency=None)
         .order_by()
@@ -178,13 +190,17 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     )
     for agency_id in monitors:
         scope, parts = agency_scope_tasks(agency_id=agency_id)
-        computed[agency_id] = figures_compute(scope, parts=parts, as_of=today, months=months)
+        computed[agency_id, ""] = figures_compute(scope, parts=parts, as_of=today, months=months)
     with transaction.atomic():
         snapshots = [
             DashboardSnapshot.objects.create(
-                agency_id=agency_id, as_of=today, computed_at=started, data=figures_to_json(figures)
+                agency_id=agency_id,
+                level=level,
+                as_of=today,
+                computed_at=started,
+                data=figures_to_json(figures),
             )
-            for agency_id, figures in computed.items()
+            for (agency_id, level), figures in computed.items()
         ]
         DashboardSnapshot.objects.exclude(pk__in=[s.pk for s in snapshots]).delete()
     return snapshots[0]

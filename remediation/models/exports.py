@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from agencies.models import AgencyKind
+
 
 def export_storage():
     """Outside MEDIA_ROOT: a synthesis is served only to the user who asked for it."""
@@ -65,8 +67,8 @@ class ExportJob(models.Model):
 
 
 class DashboardSnapshot(models.Model):
-    """The unfiltered dashboard of the province (no agency) or of a
-    monitoring department's scope, as of one day: read instead of
+    """The unfiltered dashboard of the province (no agency), of one of its
+    agency levels, or of a monitoring department's scope, as of one day: read instead of
     aggregating very many tasks (see settings DASHBOARD_SNAPSHOT_MIN_TASKS);
     refreshed by Celery beat."""
 
@@ -77,6 +79,11 @@ class DashboardSnapshot(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # The province's view of one agency level (the dashboard's ``cap``),
+    # or every level (blank).
+    level = models.CharField(
+        _("cấp"), max_length=20, choices=AgencyKind.choices, blank=True, default=""
     )
     as_of = models.DateField(_("tính đến ngày"))
     computed_at = models.DateTimeField(_("tính lúc"), default=timezone.now)

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-from agencies.models import ReformArea, User
+from agencies.models import AgencyKind, ReformArea, User
 from reform_tracker.celery import app as celery_app
 from remediation.dashboard import snapshot
 from remediation.demo import load_demo_scenario
@@ -113,13 +113,15 @@ def test_it_is_live_once_the_snapshot_is_stale(client, world, time_machine):
     assert "tính sẵn" not in response.text
 
 
+def body(response):
+    """The page's figures, without the line that says where they come from."""
+    text = response.text.split('<section class="dashboard-section"', 1)[1]
+    return re.sub(r"<p class=\"muted\">.*?</p>", "", text, flags=re.S)
+
+
 def test_it_renders_the_same_page_from_the_snapshot_as_live(client, world, settings):
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
-
-    def body(response):
-        text = response.text.split('<section class="dashboard-section"', 1)[1]
-        return re.sub(r"<p class=\"muted\">.*?</p>", "", text, flags=re.S)
 
     for params in ({}, {"sap_xep": "-ty_le"}, {"sap_xep": "qua_han", "trang": "1"}):
         from_snapshot = client.get(URL, params)
@@ -133,7 +135,7 @@ def test_it_renders_the_same_page_from_the_snapshot_as_live(client, world, setti
 
 def test_a_small_province_keeps_no_snapshot(world, settings):
     refresh_dashboard_snapshot()
-    assert DashboardSnapshot.objects.filter(agency=None).count() == 1
+    assert DashboardSnapshot.objects.filter(agency=None, level="").count() == 1
     settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 15  # the demo has 14 tasks
     refresh_dashboard_snapshot()
     assert DashboardSnapshot.objects.count() == 0
@@ -143,8 +145,34 @@ def test_a_refresh_keeps_only_the_latest(world):
     refresh_dashboard_snapshot()
     refresh_dashboard_snapshot()
     monitors = set(ReformArea.objects.values_list("monitoring_agency", flat=True))
-    kept = list(DashboardSnapshot.objects.values_list("agency", flat=True))
-    assert sorted(kept, key=str) == sorted([None, *monitors], key=str)  # one each
+    levels = [(None, level) for level in ("", *AgencyKind.values)]
+    kept = list(DashboardSnapshot.objects.values_list("agency", "level"))
+    assert sorted(kept, key=str) == sorted([*levels, *((m, "") for m in monitors)], key=str)
+
+
+def test_it_shows_home_affairs_a_level_from_its_snapshot_as_live(client, world, settings):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    for level in (AgencyKind.DEPARTMENT, AgencyKind.DISTRICT_PC, AgencyKind.COMMUNE_PC):
+        from_snapshot = client.get(URL, {"cap": level})
+        assert "tính sẵn" in from_snapshot.text
+        settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 0
+        live = client.get(URL, {"cap": level})
+        settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 5
+        assert "tính sẵn" not in live.text
+        assert body(from_snapshot) == body(live), level
+
+
+def test_a_level_with_another_filter_or_for_a_monitoring_department_is_live(client, world):
+    refresh_dashboard_snapshot()
+    complete("KT2019-02")  # after the snapshot
+    level = {"cap": RemediationTask.objects.get(finding__code="KT2019-02").lead_agency.kind}
+    client.force_login(User.objects.get(username="sonoivu"))
+    stale = overdue(client.get(URL, level))
+    assert overdue(client.get(URL, {**level, "tu_ngay": "01/01/2019"})) == stale - 1
+    client.force_login(User.objects.get(username="sotuphap"))  # monitors LV2
+    assert "tính sẵn" in client.get(URL).text
+    assert "tính sẵn" not in client.get(URL, level).text
 
 
 def test_celery_beat_refreshes_it():
