@@ -171,7 +171,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=1_000_000)
     parser.add_argument("--agencies", type=int, default=12_000)
     parser.add_argument("--loads", type=int, default=20)
-    parser.add_argument("--live-loads", type=int, default=3, help="loads of the live province page")
+    parser.add_argument("--live-loads", type=int, default=10, help="loads of the live views")
     parser.add_argument("--db", help="scratch database name (default bench_dashboard_<name>)")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     parser.add_argument(
