@@ -102,8 +102,8 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
 
 # The snapshots last decoded in this process, by (pk, computed_at): decoding
 # 12,000 agencies' rows on every request would cost more than the page's
-# whole budget. A few: the province's and the monitoring departments' read
-# most.
+# whole budget. As many as a province has: its own, its five levels' and
+# its monitoring departments'.
 _decoded: collections.OrderedDict[tuple, Figures] = collections.OrderedDict()
 DECODED_KEPT = 16
 
