@@ -252,6 +252,9 @@ REPORT_SIGNER_TITLE = os.environ.get("REPORT_SIGNER_TITLE", "KT. GIÁM ĐỐC|PH
 REPORT_SIGNER_NAME = os.environ.get("REPORT_SIGNER_NAME", "")
 # Syntheses of more tasks than this are written by Celery behind a progress bar.
 EXPORT_ASYNC_TASK_THRESHOLD = int(os.environ.get("EXPORT_ASYNC_TASK_THRESHOLD", "20000"))
+# An agency's report of more tasks than this too (about 2 ms a task on a slow
+# machine: a thousand tasks is a two-second request).
+AGENCY_REPORT_ASYNC_TASKS = int(os.environ.get("AGENCY_REPORT_ASYNC_TASKS", "1000"))
 # With at least this many tasks, the unfiltered province dashboard reads a
 # snapshot refreshed every DASHBOARD_SNAPSHOT_MINUTES instead of aggregating
 # live; below it every figure is live. 0 turns snapshots off.

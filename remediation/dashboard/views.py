@@ -6,17 +6,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
-from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Agency, Role
 from reform_tracker.imports.progress import percent, progress_get
 from reform_tracker.memory import collection_paused
 
-from ..models import ExportFormat, ExportJob
-from ..reports.agency_docx import agency_document
-from ..reports.jobs import CONTENT_TYPES, export_job_create, export_params, summary_export
+from ..models import ExportFormat, ExportJob, ExportKind
+from ..reports.jobs import (
+    CONTENT_TYPES,
+    agency_report_export,
+    export_job_create,
+    export_params,
+    summary_export,
+)
 from ..selectors import visible_agency_ids
 from ..selectors_dashboard import agency_report_tasks, dashboard_figures, dashboard_tasks
 from .forms import DashboardFilterForm
@@ -122,11 +125,13 @@ def export_download(request, job_id):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def agency_report(request, agency_id: int):
     """An agency's report, for its leader (or a leader above it) and Home
-    Affairs; any other agency's id is not found."""
+    Affairs; any other agency's id is not found. Written now for an agency of
+    up to ``AGENCY_REPORT_ASYNC_TASKS`` tasks; a larger one is offered as a
+    background job (a GET must not start one), which the POST starts."""
     agency = get_object_or_404(Agency.objects.select_related("parent"), pk=agency_id)
     visible = visible_agency_ids(user=request.user)
     if visible is not None and agency.pk not in visible:
@@ -134,9 +139,22 @@ def agency_report(request, agency_id: int):
     if not (request.user.sees_all_agencies or request.user.role == Role.LEADER):
         raise PermissionDenied
     # ``ngay`` (dd/mm/yyyy): the report's date, and the date its statuses are as of.
-    today = DashboardFilterForm({"ngay": request.GET.get("ngay", "")}).as_of()
-    tasks = list(agency_report_tasks(user=request.user, agency=agency))
-    with translation.override("vi"):
-        data = agency_document(agency=agency, tasks=tasks, user=request.user, today=today)
-    name = f"bao-cao-khac-phuc-{slugify(agency.code)}-{today.isoformat()}.docx"
-    return _attachment(data, name, ExportFormat.DOCX)
+    day = request.POST.get("ngay") or request.GET.get("ngay", "")
+    today = DashboardFilterForm({"ngay": day}).as_of()
+    size = agency_report_tasks(user=request.user, agency=agency).count()
+    if size <= settings.AGENCY_REPORT_ASYNC_TASKS:
+        data, name = agency_report_export(user=request.user, agency=agency, today=today)
+        return _attachment(data, name, ExportFormat.DOCX)
+    if request.method == "POST":
+        job = export_job_create(
+            user=request.user,
+            params={"co_quan": agency.pk, "ngay": today.strftime("%d/%m/%Y")},
+            fmt=ExportFormat.DOCX,
+            kind=ExportKind.AGENCY,
+        )
+        return redirect("dashboard_export_job", job_id=job.pk)
+    return render(
+        request,
+        "dashboard/agency_report_start.html",
+        {"agency": agency, "size": size, "today": today},
+    )

@@ -3,7 +3,7 @@
 from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_state
 from ..workflow import OPEN_STATUSES, TRANSITIONS, Action, TaskStatus
 from .events import ExtensionRequest, ExtensionState, TaskEvent
-from .exports import DashboardSnapshot, ExportFormat, ExportJob, ExportStatus
+from .exports import DashboardSnapshot, ExportFormat, ExportJob, ExportKind, ExportStatus
 from .inspections import Finding, Inspection
 from .notifications import Notification, NotificationKind
 from .obligations import ReportingCycleTask, ReportingFrequency, ReportingObligation, ReportPeriod
@@ -21,6 +21,7 @@ __all__ = [
     "Evidence",
     "ExportFormat",
     "ExportJob",
+    "ExportKind",
     "ExportStatus",
     "ExtensionRequest",
     "ExtensionState",

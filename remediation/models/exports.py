@@ -19,6 +19,12 @@ def export_storage():
     return storages["exports"]
 
 
+def export_path(job: ExportJob, name: str) -> str:
+    """A folder per job: the file keeps its own name (two of a day's reports
+    would otherwise get a random suffix, which the download would carry)."""
+    return f"{timezone.localdate():%Y/%m}/{job.pk}/{name}"
+
+
 class ExportFormat(models.TextChoices):
     XLSX = "xlsx", _("Bảng tính Excel (.xlsx)")
     DOCX = "docx", _("Văn bản Word (.docx)")
@@ -31,8 +37,15 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi hệ thống")
 
 
+class ExportKind(models.TextChoices):
+    SUMMARY = "summary", _("Báo cáo tổng hợp")
+    AGENCY = "agency", _("Báo cáo kết quả khắc phục của cơ quan")
+
+
 class ExportJob(models.Model):
-    """A province synthesis too large to write during the request."""
+    """A report too large to write during the request: a synthesis (its
+    ``params`` the dashboard's filters) or an agency's report (``co_quan``
+    and ``ngay``)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_by = models.ForeignKey(
@@ -42,24 +55,29 @@ class ExportJob(models.Model):
         related_name="export_jobs",
     )
     created_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
+    kind = models.CharField(
+        _("loại báo cáo"), max_length=10, choices=ExportKind.choices, default=ExportKind.SUMMARY
+    )
     format = models.CharField(_("định dạng"), max_length=10, choices=ExportFormat.choices)
     params = models.JSONField(_("bộ lọc"), default=dict, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
     file = models.FileField(
-        _("tệp"), storage=export_storage, upload_to="%Y/%m/", max_length=255, blank=True
+        _("tệp"), storage=export_storage, upload_to=export_path, max_length=255, blank=True
     )
     error = models.TextField(_("lỗi"), blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("lượt xuất báo cáo tổng hợp")
-        verbose_name_plural = pgettext_lazy("plural", "lượt xuất báo cáo tổng hợp")
+        verbose_name = _("lượt xuất báo cáo")
+        verbose_name_plural = pgettext_lazy("plural", "lượt xuất báo cáo")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_format_display()} ({self.get_status_display()})"
+        return (
+            f"{self.get_kind_display()}, {self.get_format_display()} ({self.get_status_display()})"
+        )
 
     @property
     def is_running(self) -> bool:

@@ -1,8 +1,10 @@
-"""Writing the province synthesis: now (small) or as a background job (large)."""
+"""Writing the province synthesis and an agency's report: now (small) or as a
+background job (large)."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -10,16 +12,18 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from agencies.models import User
+from agencies.models import Agency, User
 from reform_tracker.imports.progress import progress_set
 
 from ..dashboard.figures import Figures
 from ..dashboard.forms import DASHBOARD_FIELDS, DashboardFilterForm
-from ..models import ExportFormat, ExportJob, ExportStatus
+from ..models import ExportFormat, ExportJob, ExportKind, ExportStatus
 from ..selectors import visible_agency_ids
-from ..selectors_dashboard import dashboard_figures, dashboard_tasks
+from ..selectors_dashboard import agency_report_tasks, dashboard_figures, dashboard_tasks
+from .agency_docx import agency_document
 from .summary_docx import Issuer, summary_document
 from .xlsx import summary_workbook
 
@@ -96,13 +100,34 @@ def summary_export(
     return data, f"tong-hop-cchc-{figures.as_of.isoformat()}.{fmt}"
 
 
-def export_job_create(*, user: User, params: dict[str, str], fmt: str) -> ExportJob:
+def agency_report_export(*, user: User, agency: Agency, today: datetime.date) -> tuple[bytes, str]:
+    """An agency's report (.docx), written from the tasks it leads within
+    the user's scope, and its name (bao-cao-khac-phuc-<code>-<date>.docx)."""
+    tasks = list(agency_report_tasks(user=user, agency=agency))
+    with translation.override("vi"):  # an administrative document is Vietnamese
+        data = agency_document(agency=agency, tasks=tasks, user=user, today=today)
+    return data, f"bao-cao-khac-phuc-{slugify(agency.code)}-{today.isoformat()}.docx"
+
+
+def export_job_create(
+    *, user: User, params: dict[str, Any], fmt: str, kind: str = ExportKind.SUMMARY
+) -> ExportJob:
     from .tasks import export_summary
 
-    job = ExportJob.objects.create(created_by=user, format=fmt, params=params)
+    job = ExportJob.objects.create(created_by=user, kind=kind, format=fmt, params=params)
     progress_set(job.pk, phase="queued", done=0, total=0)
     transaction.on_commit(lambda: export_summary.delay(str(job.pk)))
     return job
+
+
+def _job_file(job: ExportJob, progress: Callable[[str, int, int], None]) -> tuple[bytes, str]:
+    if job.kind == ExportKind.AGENCY:
+        # The user's scope applies again: the job runs with its author's rights.
+        progress("report", 0, 0)
+        agency = Agency.objects.select_related("parent").get(pk=job.params["co_quan"])
+        today = DashboardFilterForm({"ngay": job.params["ngay"]}).as_of()
+        return agency_report_export(user=job.created_by, agency=agency, today=today)
+    return summary_export(user=job.created_by, params=job.params, fmt=job.format, progress=progress)
 
 
 def export_job_run(*, job_id: Any) -> ExportJob | None:
@@ -117,9 +142,7 @@ def export_job_run(*, job_id: Any) -> ExportJob | None:
         progress_set(job.pk, phase=phase, done=done, total=total)
 
     try:
-        data, name = summary_export(
-            user=job.created_by, params=job.params, fmt=job.format, progress=progress
-        )
+        data, name = _job_file(job, progress)
         job.file.save(name, ContentFile(data), save=False)
     except Exception as error:
         logger.exception("Export job %s failed", job.pk)

@@ -10,6 +10,7 @@ from ..dashboard.snapshot import dashboard_snapshot_refresh
 
 @shared_task(name="remediation.export_summary", acks_late=True)
 def export_summary(job_id: str) -> str | None:
+    """Writes a queued ``ExportJob``: a synthesis or an agency's report."""
     from .jobs import export_job_run
 
     job = export_job_run(job_id=job_id)

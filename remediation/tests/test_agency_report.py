@@ -10,7 +10,16 @@ from docx.shared import Cm, Pt
 from agencies.models import Agency, Role, User
 from agencies.tests.factories import UserFactory
 from remediation.demo import load_demo_scenario
-from remediation.models import Evidence, ExtensionRequest, RemediationTask, ReportState
+from remediation.models import (
+    Evidence,
+    ExportJob,
+    ExportKind,
+    ExportStatus,
+    ExtensionRequest,
+    RemediationTask,
+    ReportState,
+)
+from remediation.reports.tasks import export_summary
 from remediation.tests.factories import RemediationReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +221,50 @@ def test_the_dashboard_offers_it_to_the_leader_only(client, stnmt):
     assert url(stnmt) in client.get("/tong-hop/").text
     client.force_login(User.objects.get(username="canbo.stnmt"))
     assert url(stnmt) not in client.get("/tong-hop/").text
+
+
+# A large agency's report: a background job ------------------------------------
+
+
+@pytest.fixture
+def large(settings):
+    settings.AGENCY_REPORT_ASYNC_TASKS = 2  # Sở TN&MT leads 3 tasks in the demo
+
+
+def test_a_get_offers_a_large_report_without_starting_it(client, stnmt, large):
+    client.force_login(User.objects.get(username="lanhdao.stnmt"))
+    page = client.get(url(stnmt, ngay="01/12/2019"))
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert "3 nhiệm vụ" in page.text
+    assert 'name="ngay" value="01/12/2019"' in page.text
+    assert not ExportJob.objects.exists()
+
+
+def test_a_large_report_is_written_in_the_background_as_it_would_be_now(
+    client, stnmt, reports, large, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(User.objects.get(username="lanhdao.stnmt"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(url(stnmt), {"ngay": "01/12/2019"})
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    job = ExportJob.objects.get()
+    assert job.kind == ExportKind.AGENCY
+    assert job.params == {"co_quan": stnmt.pk, "ngay": "01/12/2019"}
+    assert export_summary(str(job.pk)) == ExportStatus.DONE
+    assert "Báo cáo kết quả khắc phục của cơ quan" in client.get(response.url).text
+    file = client.get(f"{response.url}tai-ve/")
+    assert "bao-cao-khac-phuc-stnmt-2019-12-01.docx" in file["Content-Disposition"]
+    in_background = Document(io.BytesIO(b"".join(file.streaming_content)))
+    settings.AGENCY_REPORT_ASYNC_TASKS = 1000
+    now = download(client, "lanhdao.stnmt", stnmt, ngay="01/12/2019")
+    assert paragraphs(in_background) == paragraphs(now)
+
+
+def test_no_job_is_made_for_another_agencys_report(client, stnmt, large):
+    client.force_login(UserFactory(role=Role.LEADER, agency=Agency.objects.get(code="SXD")))
+    assert client.post(url(stnmt), {"ngay": "01/12/2019"}).status_code == 404
+    client.force_login(User.objects.get(username="canbo.stnmt"))
+    assert client.post(url(stnmt), {"ngay": "01/12/2019"}).status_code == 403
+    assert not ExportJob.objects.exists()
