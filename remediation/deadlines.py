@@ -80,9 +80,11 @@ def deadline_q(state: str, today: datetime.date) -> Q:
     due = "effective_due_date"
     done, not_done = completed_q(today), not_completed_q(today)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    # Completed by ``today``, ``open_until`` is the completion date: every
+    # class reads the two dates the dashboard's indexes carry.
     return {
-        DeadlineState.COMPLETED_LATE: done & Q(completed_on__gt=F(due)),
-        DeadlineState.COMPLETED_ON_TIME: done & Q(completed_on__lte=F(due)),
+        DeadlineState.COMPLETED_LATE: done & Q(open_until__gt=F(due)),
+        DeadlineState.COMPLETED_ON_TIME: done & Q(open_until__lte=F(due)),
         DeadlineState.OVERDUE: not_done & Q(**{f"{due}__lt": today}),
         DeadlineState.DUE_SOON: not_done & Q(**{f"{due}__gte": today, f"{due}__lte": soon}),
         DeadlineState.IN_TIME: not_done & Q(**{f"{due}__gt": soon}),
@@ -110,7 +112,8 @@ def deadline_class_expression(
         When(
             completed_q(today),
             then=Case(
-                When(completed_on__gt=F(due), then=value(DeadlineState.COMPLETED_LATE)),
+                # ``open_until`` is the completion date here (see deadline_q).
+                When(open_until__gt=F(due), then=value(DeadlineState.COMPLETED_LATE)),
                 default=value(DeadlineState.COMPLETED_ON_TIME),
             ),
         ),
