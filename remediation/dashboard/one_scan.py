@@ -228,7 +228,7 @@ def grouped_in_one_scan(
     grouped = f"""
         WITH u ({columns}) AS NOT MATERIALIZED ({tasks_sql}),
         t AS NOT MATERIALIZED (
-            SELECT u.*, CASE WHEN d4 IS DISTINCT FROM d3 THEN d4 END AS other_d4 {trend.columns}
+            SELECT u.* {trend.columns}
             FROM u
         ),
         {halves}

@@ -11,10 +11,11 @@ from .rows import AgencyRow, Counts, DimensionCounts
 from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE
 
 # The columns of ``t`` the sets group by: d0 to d4 are ``DIMENSIONS`` (area,
-# criterion, inspection, directive, the finding's directive); ``other_d4``
-# is the finding's directive where it is not the task's own, so that a task
-# counts once under each document it answers (as ``figures.rolled_up``).
-GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_day", "done_day")
+# criterion, inspection, directive, the finding's directive). A task counts
+# once under each document it answers (as ``figures.rolled_up``): under d4
+# only where it is not d3, which ``other_groups`` decides per group, not
+# the statement per task.
+GROUPED = ("agency", "d0", "d1", "d2", "d3", "d4", "due_day", "done_day")
 # Each set costs every task its aggregates: an area's counts are summed
 # from its criteria's groups (criterion or none); an inspection's and a
 # document's from the (inspection, directive, other document) groups, one
@@ -26,7 +27,7 @@ GROUPED = ("agency", "d0", "d1", "d2", "d3", "other_d4", "due_day", "done_day")
 SETS = {
     "agency": ("agency",),
     "criteria": ("d0", "d1"),
-    "sources": ("d2", "d3", "other_d4"),
+    "sources": ("d2", "d3", "d4"),
     "due": ("due_day",),
     "done": ("done_day",),
     "total": (),
@@ -113,9 +114,8 @@ def other_groups(rows) -> tuple[Counts, DimensionCounts, dict, dict]:
             inspection, *documents = key
             if inspection is not None:
                 dimensions.inspections.setdefault(inspection, Counts()).add(counts)
-            for pk in documents:
-                if pk is not None:
-                    dimensions.directives.setdefault(pk, Counts()).add(counts)
+            for pk in set(documents) - {None}:
+                dimensions.directives.setdefault(pk, Counts()).add(counts)
     return total, dimensions, due, done
 
 
