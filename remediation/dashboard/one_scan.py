@@ -149,6 +149,29 @@ def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSq
     return trend
 
 
+def _from_sources() -> str:
+    """Rows of ``g``: each inspection's and each document's counts, summed
+    from the groups of the sources set in ``a`` (a document from the pairs
+    it is in, once per pair)."""
+    sources = grouping_code(SETS["sources"])
+    counts = ", ".join(COUNT_COLUMNS)
+    summed = ", ".join(f"sum({column})::bigint" for column in COUNT_COLUMNS[:-1])
+    of_sources = f"FROM a WHERE grouping = {sources}"
+    parts = {
+        "inspections": f"SELECT d2 AS k, {counts} {of_sources}",
+        "documents": f"""SELECT d3 AS k, {counts} {of_sources}
+            UNION ALL SELECT d4, {counts} {of_sources} AND d4 IS DISTINCT FROM d3""",  # noqa: S608
+    }
+    sql = ""
+    for name, rows in parts.items():
+        keys = ", ".join("k" if column == SETS[name][0] else "NULL" for column in GROUPED)
+        sql += f"""
+            UNION ALL
+            SELECT {grouping_code(SETS[name])}, {keys}, {summed}, min(oldest_due)
+            FROM ({rows}) AS s WHERE k IS NOT NULL GROUP BY k"""  # noqa: S608 - names are ours
+    return sql
+
+
 def grouped_in_one_scan(
     parts: list[QuerySet],
     today: datetime.date,
@@ -236,7 +259,8 @@ def grouped_in_one_scan(
         {halves}
         a AS ({a}),
         g AS (
-            SELECT * FROM a
+            SELECT * FROM a WHERE grouping <> {grouping_code(SETS["sources"])}
+            {_from_sources()}
             UNION ALL
             SELECT {grouping_code(SETS["total"])}, {nulls}, NULL, NULL, {sums}, min(oldest_due)
             FROM a WHERE grouping = {BY_AGENCY}

@@ -13,8 +13,8 @@ from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE
 # The columns of ``t`` the sets group by: d0 to d4 are ``DIMENSIONS`` (area,
 # criterion, inspection, directive, the finding's directive). A task counts
 # once under each document it answers (as ``figures.rolled_up``): under d4
-# only where it is not d3, which ``other_groups`` decides per group, not
-# the statement per task.
+# only where it is not d3, decided per group of the sources (``one_scan``),
+# not per task.
 GROUPED = ("agency", "d0", "d1", "d2", "d3", "d4", "due_day", "done_day")
 # Each set costs every task its aggregates: an area's counts are summed
 # from its criteria's groups (criterion or none); an inspection's and a
@@ -31,6 +31,10 @@ SETS = {
     "due": ("due_day",),
     "done": ("done_day",),
     "total": (),
+    # Summed from the sources' groups in the statement (``one_scan``):
+    # Python reads an inspection's and a document's row, not thousands.
+    "inspections": ("d2",),
+    "documents": ("d3",),
 }
 
 
@@ -110,12 +114,10 @@ def other_groups(rows) -> tuple[Counts, DimensionCounts, dict, dict]:
                 dimensions.areas.setdefault(area, Counts()).add(counts)
                 if criterion is not None:  # its link filters on both
                     dimensions.criteria[key] = counts
-        else:  # the inspection, the task's own directive and its finding's other one
-            inspection, *documents = key
-            if inspection is not None:
-                dimensions.inspections.setdefault(inspection, Counts()).add(counts)
-            for pk in set(documents) - {None}:
-                dimensions.directives.setdefault(pk, Counts()).add(counts)
+        elif name == "inspections":
+            dimensions.inspections[key[0]] = counts
+        else:  # documents
+            dimensions.directives[key[0]] = counts
     return total, dimensions, due, done
 
 
