@@ -50,6 +50,7 @@ def dashboard_figures(
         as_of=as_of,
         months=month_window(as_of, *form.period()),
         page=page,
+        names=form.names,
     )
 
 

@@ -116,6 +116,19 @@ DIMENSIONS = (
 )
 
 
+@dataclasses.dataclass
+class DimensionNames:
+    """The names the breakdowns show, by id, and the areas' order: read by
+    ``dimension_rows``, or given by the page's filter form, which has just
+    read the same tables for its lists."""
+
+    areas: dict[int, str]
+    area_order: list[int]
+    criteria: dict[int, str]  # "code. name"
+    directives: dict[int, str]  # the symbol
+    inspections: dict[int, str]
+
+
 def _named(model, ids: set[int], *fields: str) -> dict[int, str]:
     """Names by id, read as values (no model instances): the first field, or
     "code. name" for two."""
@@ -146,15 +159,26 @@ def rolled_up(groups) -> DimensionCounts:
     return rolled
 
 
+def _names(rolled: DimensionCounts) -> DimensionNames:
+    """The names of what ``rolled`` counts, read from the database."""
+    return DimensionNames(
+        areas=_named(ReformArea, set(rolled.areas), "name"),
+        area_order=list(ReformArea.objects.values_list("pk", flat=True)),
+        criteria=_named(Criterion, {pk for _a, pk in rolled.criteria}, "code", "name"),
+        directives=_named(Directive, set(rolled.directives), "symbol"),
+        inspections=_named(Inspection, set(rolled.inspections), "name"),
+    )
+
+
 def dimension_rows(
-    rolled: DimensionCounts,
+    rolled: DimensionCounts, names: DimensionNames | None = None
 ) -> tuple[list[NamedRow], list[NamedRow], list[NamedRow]]:
     """Areas (with their criteria), directives and inspections, named and in
     the page's order."""
     areas, criteria = rolled.areas, rolled.criteria
     directives, inspections = rolled.directives, rolled.inspections
-    area_names = _named(ReformArea, set(areas), "name")
-    criterion_names = _named(Criterion, {pk for _a, pk in criteria}, "code", "name")
+    names = names or _names(rolled)
+    area_names, criterion_names = names.areas, names.criteria
     area_rows = {
         pk: NamedRow(pk, area_names.get(pk, str(pk)), counts) for pk, counts in areas.items()
     }
@@ -162,9 +186,8 @@ def dimension_rows(
         criteria.items(), key=lambda item: criterion_names.get(item[0][1], "")
     ):
         area_rows[area].children.append(NamedRow(pk, criterion_names.get(pk, str(pk)), counts))
-    order = {pk: i for i, pk in enumerate(ReformArea.objects.values_list("pk", flat=True))}
-    directive_names = _named(Directive, set(directives), "symbol")
-    inspection_names = _named(Inspection, set(inspections), "name")
+    order = {pk: i for i, pk in enumerate(names.area_order)}
+    directive_names, inspection_names = names.directives, names.inspections
     return (
         sorted(area_rows.values(), key=lambda row: order.get(row.id, 0)),
         sorted(
@@ -229,6 +252,7 @@ def figures_compute(
     page: TablePage | None = None,
     parts: list[QuerySet[RemediationTask]] | None = None,
     separate: bool = False,
+    names: DimensionNames | None = None,
 ) -> Figures:
     """On PostgreSQL one statement (``one_scan``) makes every figure;
     elsewhere, or with ``separate``, four GROUP BYs of the ORM do (the
@@ -238,12 +262,13 @@ def figures_compute(
     ranking); on the one-scan path the database orders and cuts it, and
     ``Figures.agencies`` stays empty. ``parts``: disjoint querysets whose
     union is ``tasks``, which the one scan reads instead (see
-    ``involving_parts``)."""
+    ``involving_parts``). ``names``: of every area, criterion, document and
+    inspection (else read for those counted)."""
     if connection.vendor == "postgresql" and not separate:
         grouped = grouped_in_one_scan(parts or [tasks], as_of, months, page)
     else:
         grouped = _grouped_separately(tasks, as_of, months)
-    areas, directives, inspections = dimension_rows(grouped.dimensions)
+    areas, directives, inspections = dimension_rows(grouped.dimensions, names)
     table = grouped.table
     if table is None and page is not None:
         table = agency_table(grouped.agencies, page)

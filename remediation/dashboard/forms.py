@@ -15,6 +15,7 @@ from directives.models import Directive
 
 from ..filters import TaskFilterForm
 from ..models import Inspection
+from .figures import DimensionNames
 
 # The task list's filters that narrow the dashboard. The deadline class,
 # status and completion dates are what the dashboard's figures split by, so
@@ -57,18 +58,30 @@ class DashboardFilterForm(TaskFilterForm):
         self.fields["den_ngay"].label = _("đến ngày")
         everything = [("", _("Tất cả"))]
         # Read as values: a national list has hundreds of each, on every load.
-        directives = Directive.objects.values_list("pk", "symbol", "title")
-        criteria = Criterion.objects.order_by("-year", "area__order", "code").values_list(
-            "pk", "year", "code", "name"
+        directives = list(Directive.objects.values_list("pk", "symbol", "title"))
+        criteria = list(
+            Criterion.objects.order_by("-year", "area__order", "code").values_list(
+                "pk", "year", "code", "name"
+            )
         )
+        inspections = list(Inspection.objects.order_by("-year", "name").values_list("pk", "name"))
+        areas = list(ReformArea.objects.values_list("pk", "name"))
         choices = {
-            "dot": list(Inspection.objects.order_by("-year", "name").values_list("pk", "name")),
+            "dot": inspections,
             "van_ban": [(pk, f"{symbol} – {title[:80]}") for pk, symbol, title in directives],
-            "linh_vuc": list(ReformArea.objects.values_list("pk", "name")),
+            "linh_vuc": areas,
             "tieu_chi": [
                 (pk, f"{year} · {code}. {name[:80]}") for pk, year, code, name in criteria
             ],
         }
+        # The breakdowns' names, from the same rows (no query of their own).
+        self.names = DimensionNames(
+            areas=dict(areas),
+            area_order=[pk for pk, _name in areas],
+            criteria={pk: f"{code}. {name}" for pk, _year, code, name in criteria},
+            directives={pk: symbol for pk, symbol, _title in directives},
+            inspections=dict(inspections),
+        )
         for name, options in choices.items():
             self.fields[name].widget = QuickSelect(choices=everything + options)
         for name in ("tu_ngay", "den_ngay", "ngay"):
