@@ -51,6 +51,7 @@ class Linker:
         self.base = {k: format_param(v) for k, v in params.items() if v not in (None, "")}
         self.path = reverse("home")
         self._prefixes: dict[frozenset, str] = {}
+        self._heads: dict[frozenset, list[tuple[str, str]]] = {}
 
     def _prefix(self, keys: frozenset) -> str:
         """The filters not overridden by ``keys``, encoded once per key set:
@@ -66,20 +67,30 @@ class Linker:
         return _joined(prefix, "&".join(_pair(k, v) for k, v in extra))
 
     def figures(self, counts: Counts, **params: Any) -> Figure:
-        """The links of each class, as ``url(thoi_han=…, **params)``: the
-        parts common to the six are encoded once (a page shows a thousand)."""
+        """The links of each class, as ``url(thoi_han=…, **params)``: all
+        but the figure's own parameters is encoded once per key set (a page
+        shows a thousand figures), each link one concatenation."""
         extra = [(k, format_param(v)) for k, v in params.items() if v is not None]
         keys = frozenset(k for k, _v in extra)
+        heads = self._heads.get(keys)
+        if heads is None:
+            heads = self._heads[keys] = self._class_heads(keys)
         tail = "&".join(_pair(k, v) for k, v in extra)
-        prefix = self._prefix(keys | {"thoi_han"})
-        links = {}
+        return Figure(counts, {name: head + tail for name, head in heads})
+
+    def _class_heads(self, keys: frozenset) -> list[tuple[str, str]]:
+        """Each class's link up to the figure's own parameters (``keys``),
+        with the separator they follow."""
+        heads = []
         for name, value in CLASS_PARAMS.items():
             if value is None:
-                links[name] = _joined(self._prefix(keys), tail)
+                head = self._prefix(keys)
             else:
-                own = _pair("thoi_han", value)
-                links[name] = _joined(prefix, f"{own}&{tail}" if tail else own)
-        return Figure(counts, links)
+                head = _joined(self._prefix(keys | {"thoi_han"}), _pair("thoi_han", value))
+            if keys and not head.endswith("?"):  # the figure's parameters follow
+                head += "&"
+            heads.append((name, head))
+        return heads
 
 
 def _joined(prefix: str, tail: str) -> str:
