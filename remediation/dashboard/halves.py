@@ -129,10 +129,10 @@ def _lead_agencies(query) -> Q | None:
         """Whether the lead agency's conditions under ``node`` are all read."""
         if isinstance(node, WhereNode):
             if node.connector != AND or node.negated:
-                return not any(_on_lead_agency(query, col) for col in where_columns(node))
+                return not any(on_lead_agency(query, col) for col in where_columns(node))
             return all(walk(child) for child in node.children)
-        if not _on_lead_agency(query, getattr(node, "lhs", None)):
-            return not any(_on_lead_agency(query, col) for col in where_columns(node))
+        if not on_lead_agency(query, getattr(node, "lhs", None)):
+            return not any(on_lead_agency(query, col) for col in where_columns(node))
         if type(node) not in (Exact, In) or hasattr(node.rhs, "resolve_expression"):
             return False
         conditions.append(Q(**{f"{node.lhs.target.name}__{node.lookup_name}": node.rhs}))
@@ -153,7 +153,7 @@ def where_columns(node) -> Iterator[Col]:
             yield from where_columns(child)
 
 
-def _on_lead_agency(query, col) -> bool:
+def on_lead_agency(query, col) -> bool:
     """Whether ``col`` is a column of the task's lead agency (its join)."""
     if not isinstance(col, Col) or col.target.model is not Agency:
         return False

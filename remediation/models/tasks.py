@@ -274,8 +274,14 @@ class RemediationTask(models.Model):
             # province reads 50 rows, not every task due on its first day.
             models.Index(fields=["due_date", "id"], name="task_list_order"),
             # Deadline classes of the tasks not completed: open_until > today,
-            # then the effective due date, from the index alone.
-            models.Index(fields=["open_until", "effective_due_date"], name="task_open_until_due"),
+            # then the effective due date, from the index alone; and the
+            # tasks completed each day of a dashboard's months, of one agency
+            # level too (its lead agency).
+            models.Index(
+                fields=["open_until", "effective_due_date"],
+                include=["lead_agency_id"],
+                name="task_open_until_due",
+            ),
             # The scope rule (involving): ids of the tasks an agency leads or
             # monitors, from the index alone.
             models.Index(fields=["lead_agency", "id"], name="task_lead_scope"),

@@ -446,16 +446,19 @@ def test_it_takes_an_id_beyond_64_bits_for_no_id(client, demo, field):
     assert 'class="form-errors"' in response.text
 
 
-def test_it_tells_the_whole_province_from_a_narrower_view():
-    from remediation.dashboard.one_scan import _whole_province
+def test_it_reads_the_months_apart_for_the_province_and_a_large_level_only():
+    from remediation.dashboard.one_scan import _months_apart
 
     tasks = RemediationTask.objects.all()
-    assert _whole_province([tasks])
-    assert _whole_province([tasks.filter(effective_due_date__gte=datetime.date(2019, 1, 1))])
-    # A narrower filter, a join (the level's) or a scope's parts would be
-    # read again for each month line.
-    assert not _whole_province([tasks.filter(finding_inspection_id=1)])
-    assert not _whole_province([tasks.filter(lead_agency__kind=AgencyKind.DISTRICT_PC)])
-    assert not _whole_province(
-        [tasks.filter(lead_agency_id=1), tasks.filter(monitoring_agency_id=1)]
+    assert _months_apart([tasks], large=False)
+    assert _months_apart([tasks.filter(effective_due_date__gte=datetime.date(2019, 1, 1))], False)
+    level = tasks.filter(lead_agency__kind=AgencyKind.COMMUNE_PC)
+    assert _months_apart([level], large=True)
+    # A small level, a narrower filter or a scope's parts would be read
+    # again for each month line.
+    assert not _months_apart([level], large=False)
+    assert not _months_apart([level.filter(finding_inspection_id=1)], large=True)
+    assert not _months_apart([tasks.filter(finding_inspection_id=1)], large=True)
+    assert not _months_apart(
+        [tasks.filter(lead_agency_id=1), tasks.filter(monitoring_agency_id=1)], True
     )
