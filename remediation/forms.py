@@ -17,6 +17,7 @@ from agencies.models import Agency
 
 from .evidence import ALLOWED_EXTENSIONS, validate_evidence
 from .filters import TaskFilterForm
+from .widgets import QuickSelect
 from .workflow import TaskStatus
 
 COMMENT_ROWS = 4
@@ -251,7 +252,9 @@ class TaskListFilterForm(TaskFilterForm):
             if choices is None:  # too many to list: the id is typed (or comes from a link)
                 self.fields[name].widget.attrs["placeholder"] = _("Mã số")
                 continue
-            self.fields[name].widget = forms.Select(choices=[("", _("Tất cả")), *choices])
+            self.fields[name].widget = QuickSelect(choices=[("", _("Tất cả")), *choices])
+        for name in ("thoi_han", "cap"):
+            self.fields[name].widget = QuickSelect(choices=self.fields[name].choices)
         self.fields["trang_thai"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["trang_thai"].choices
         )
