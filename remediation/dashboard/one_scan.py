@@ -7,9 +7,9 @@ scope rule are paid once, each part from its own index. The total is summed
 from the agencies' groups. Over the whole province or a large agency level
 (``_months_apart``) the months (tasks falling due, tasks completed), which
 need only a count, are their own GROUP BYs over a range of an index;
-elsewhere they are two more sets of the scan. A large view's aggregate (``halves.is_large``: the whole
-province, a long period, the communes' level) runs as two halves of the
-agencies side by side (``halves``). With a ``TablePage`` the same
+elsewhere they are two more sets of the scan. A large view's aggregate
+(``halves.is_large``: the whole province, a long period, the communes'
+level) runs as two halves of the agencies side by side (``halves``). With a ``TablePage`` the same
 statement orders and cuts the by-agency table and the ranking
 (``table_sql``); ``scan_rows`` reads the rows back. The counts use
 ``deadline_class_expression``, whose classes are exactly the ``deadline_q``

@@ -18,7 +18,7 @@ from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE
 GROUPED = ("agency", "d0", "d1", "d2", "d3", "d4", "due_day", "done_day")
 # Each set costs every task its aggregates: an area's counts are summed
 # from its criteria's groups (criterion or none); an inspection's and a
-# document's from the (inspection, directive, other document) groups, one
+# document's from the (inspection, directive, finding's directive) groups, one
 # set where two cost a national half 10 % more (an inspection cites a few
 # documents: thousands of groups at most). ``AGGREGATED`` are always sets
 # of the aggregate, the months are where they are not read apart, and the
