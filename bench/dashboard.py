@@ -48,10 +48,10 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.utils import timezone  # noqa: E402
 
 from agencies.models import Agency, ReformArea, Role, User  # noqa: E402
-from bench.fill import fill  # noqa: E402
+from bench.fill import SPREAD_NAME, fill, spread_catalogue  # noqa: E402
 from reform_tracker.memory import freeze_startup_objects  # noqa: E402
 from remediation.dashboard.snapshot import dashboard_snapshot_refresh  # noqa: E402
-from remediation.models import Inspection, RemediationTask  # noqa: E402
+from remediation.models import Finding, Inspection, RemediationTask  # noqa: E402
 from remediation.reports.jobs import agency_report_export, summary_export  # noqa: E402
 
 
@@ -125,6 +125,8 @@ def timed(label: str, func):
 
 def prepare(args) -> None:
     have = RemediationTask.objects.count()
+    if args.catalogue and have != args.tasks:
+        sys.exit("--catalogue rewrites a filled database: fill it first, without it")
     if have == args.tasks and Agency.objects.filter(code="BP").exists():
         print(f"reusing {have:,} tasks")
     elif have:
@@ -138,6 +140,16 @@ def prepare(args) -> None:
                 progress=lambda message: print(f"  {message}", flush=True),
             ),
         )
+    if args.catalogue:
+        inspections, documents = (int(n) for n in args.catalogue.split(":"))
+        spread = timed(
+            f"catalogue: {inspections:,} inspections, {documents:,} documents",
+            lambda: spread_catalogue(inspections=inspections, documents=documents),
+        )
+        if spread:  # every task and finding rewritten: compact them, as after a fresh fill
+            with connection.cursor() as cursor:
+                for model in (Finding, RemediationTask):
+                    cursor.execute(f"VACUUM FULL {model._meta.db_table}")
     if connection.vendor == "postgresql":
         # As autovacuum would after a load (or a migration's rewrite); a
         # server with autovacuum off would otherwise read every task's heap
@@ -183,6 +195,12 @@ def main() -> None:
     parser.add_argument(
         "--report-tasks", type=int, default=4000, help="tasks handed to the reported agency"
     )
+    parser.add_argument(
+        "--catalogue",
+        metavar="INSPECTIONS:DOCUMENTS",
+        help="spread the tasks over that many inspections and directing documents more, "
+        "independently (a national catalogue; rewrites the tasks: use a --db of its own)",
+    )
     args = parser.parse_args()
 
     # Production settings, with the test client's host, and plain static files
@@ -215,7 +233,9 @@ def run(args) -> None:
     prepare(args)
     freeze_startup_objects()  # as reform_tracker/wsgi.py does in each web worker
     coordinator, officer, monitor = users()
-    inspection = Inspection.objects.filter(name__startswith="B ").order_by("-year", "name").first()
+    # The fill's inspections lead nothing once ``--catalogue`` spread the tasks.
+    named = SPREAD_NAME if args.catalogue else "B "
+    inspection = Inspection.objects.filter(name__startswith=named).order_by("-year", "name").first()
     area = ReformArea.objects.get(code="LV3")
     today = timezone.localdate()
     year = f"tu_ngay=01/01/{today.year}&den_ngay=31/12/{today.year}"

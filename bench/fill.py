@@ -281,3 +281,54 @@ def fill(
             for model in (Agency, Finding, RemediationTask, through):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return Filled(province, departments, districts, communes, first_day, last_day, tasks)
+
+
+SPREAD_NAME = "Kiểm tra CCHC tại đơn vị số"
+
+
+def spread_catalogue(*, inspections: int, documents: int) -> bool:
+    """Spread the tasks over ``inspections`` inspections and ``documents``
+    directing documents more, independently of each other (a national
+    catalogue, and the worst case for grouping them together): a task's
+    inspection follows its lead agency, its directive and its finding's
+    (where it had one) its id. PostgreSQL only; done once (False when the
+    database already has them). The finding's copies on the task are
+    written by the same statements, so the copy triggers are off."""
+    if Inspection.objects.filter(name__startswith=SPREAD_NAME).count() >= inspections:
+        return False
+    department = Agency.objects.filter(kind=AgencyKind.DEPARTMENT).order_by("pk").first()
+    tasks, findings = RemediationTask._meta.db_table, Finding._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            f"""INSERT INTO {Inspection._meta.db_table} (name, year, leading_agency_id)
+            SELECT %s || ' ' || g || ' năm ' || (2022 + g %% 5), 2022 + g %% 5, %s
+            FROM generate_series(1, %s) g RETURNING id""",
+            [SPREAD_NAME, department.pk, inspections],
+        )
+        first_inspection = min(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            f"""INSERT INTO {Directive._meta.db_table} (symbol, number, year, doc_type,
+                type_code, issuer_code, issuer_name, issue_date, title, summary, file)
+            SELECT (100000 + g) || '/TB-UBND', 100000 + g, 2022 + g %% 5, 'TB', 'TB', 'UBND',
+                'UBND tỉnh Thử nghiệm', make_date(2022 + g %% 5, 1 + g %% 12, 1 + g %% 28),
+                'Thông báo kết luận kiểm tra số ' || g, '', ''
+            FROM generate_series(1, %s) g RETURNING id""",
+            [documents],
+        )
+        first_document = min(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            f"""UPDATE {tasks} SET
+                finding_inspection_id = %(i)s + lead_agency_id %% %(ni)s,
+                directive_id = CASE WHEN directive_id IS NOT NULL
+                    THEN %(d)s + id %% %(nd)s END,
+                finding_source_directive_id = CASE WHEN finding_source_directive_id IS NOT NULL
+                    THEN %(d)s + (id * 7) %% %(nd)s END""",
+            {"i": first_inspection, "ni": inspections, "d": first_document, "nd": documents},
+        )
+        cursor.execute(
+            f"""UPDATE {findings} f SET inspection_id = t.finding_inspection_id,
+                source_directive_id = t.finding_source_directive_id
+            FROM {tasks} t WHERE t.finding_id = f.id"""
+        )
+    return True

@@ -9,6 +9,19 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+# A select longer than this is no help to anyone and, at national scale
+# (12,000 agencies, thousands of inspections and documents), costs the page
+# a second of rendering and megabytes: past it the field stays a plain input
+# (the dashboard's links fill it).
+MAX_SELECT_OPTIONS = 300
+
+
+def capped(rows) -> list[tuple] | None:
+    """The first ``MAX_SELECT_OPTIONS`` rows of a queryset, or None when it
+    has more: one bounded query, whatever the data."""
+    rows = list(rows[: MAX_SELECT_OPTIONS + 1])
+    return None if len(rows) > MAX_SELECT_OPTIONS else rows
+
 
 class QuickSelect(forms.Select):
     """A select rendered in one pass: Django renders each option through a

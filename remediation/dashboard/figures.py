@@ -124,9 +124,11 @@ class DimensionNames:
 
     areas: dict[int, str]
     area_order: list[int]
-    criteria: dict[int, str]  # "code. name"
-    directives: dict[int, str]  # the symbol
-    inspections: dict[int, str]
+    # None: not given (a list too long for the form's select), read for the
+    # rows counted.
+    criteria: dict[int, str] | None  # "code. name"
+    directives: dict[int, str] | None  # the symbol
+    inspections: dict[int, str] | None
 
 
 def _named(model, ids: set[int], *fields: str) -> dict[int, str]:
@@ -159,14 +161,28 @@ def rolled_up(groups) -> DimensionCounts:
     return rolled
 
 
-def _names(rolled: DimensionCounts) -> DimensionNames:
-    """The names of what ``rolled`` counts, read from the database."""
-    return DimensionNames(
-        areas=_named(ReformArea, set(rolled.areas), "name"),
-        area_order=list(ReformArea.objects.values_list("pk", flat=True)),
-        criteria=_named(Criterion, {pk for _a, pk in rolled.criteria}, "code", "name"),
-        directives=_named(Directive, set(rolled.directives), "symbol"),
-        inspections=_named(Inspection, set(rolled.inspections), "name"),
+def _names(rolled: DimensionCounts, given: DimensionNames | None) -> DimensionNames:
+    """The names of what ``rolled`` counts: those ``given``, the others read
+    from the database."""
+    if given is None:
+        given = DimensionNames(
+            areas=_named(ReformArea, set(rolled.areas), "name"),
+            area_order=list(ReformArea.objects.values_list("pk", flat=True)),
+            criteria=None,
+            directives=None,
+            inspections=None,
+        )
+    return dataclasses.replace(
+        given,
+        criteria=given.criteria
+        if given.criteria is not None
+        else _named(Criterion, {pk for _a, pk in rolled.criteria}, "code", "name"),
+        directives=given.directives
+        if given.directives is not None
+        else _named(Directive, set(rolled.directives), "symbol"),
+        inspections=given.inspections
+        if given.inspections is not None
+        else _named(Inspection, set(rolled.inspections), "name"),
     )
 
 
@@ -177,7 +193,7 @@ def dimension_rows(
     the page's order."""
     areas, criteria = rolled.areas, rolled.criteria
     directives, inspections = rolled.directives, rolled.inspections
-    names = names or _names(rolled)
+    names = _names(rolled, names)
     area_names, criterion_names = names.areas, names.criteria
     area_rows = {
         pk: NamedRow(pk, area_names.get(pk, str(pk)), counts) for pk, counts in areas.items()

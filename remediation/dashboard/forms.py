@@ -10,7 +10,7 @@ from directives.models import Directive
 
 from ..filters import TaskFilterForm
 from ..models import Inspection
-from ..widgets import QuickSelect
+from ..widgets import QuickSelect, capped
 from .figures import DimensionNames
 
 # The task list's filters that narrow the dashboard. The deadline class,
@@ -31,33 +31,36 @@ class DashboardFilterForm(TaskFilterForm):
         self.fields["tu_ngay"].label = _("Kỳ: hạn từ ngày")
         self.fields["den_ngay"].label = _("đến ngày")
         everything = [("", _("Tất cả"))]
-        # Read as values: a national list has hundreds of each, on every load.
-        directives = list(Directive.objects.values_list("pk", "symbol", "title"))
-        criteria = list(
+        # Read as values, and at most ``MAX_SELECT_OPTIONS`` of each: past
+        # that a list stays a plain input and its names are read for the
+        # breakdowns' rows instead (national catalogues hold thousands).
+        directives = capped(Directive.objects.values_list("pk", "symbol", "title"))
+        criteria = capped(
             Criterion.objects.order_by("-year", "area__order", "code").values_list(
                 "pk", "year", "code", "name"
             )
         )
-        inspections = list(Inspection.objects.order_by("-year", "name").values_list("pk", "name"))
+        inspections = capped(Inspection.objects.order_by("-year", "name").values_list("pk", "name"))
         areas = list(ReformArea.objects.values_list("pk", "name"))
         choices = {
             "dot": inspections,
-            "van_ban": [(pk, f"{symbol} – {title[:80]}") for pk, symbol, title in directives],
+            "van_ban": directives
+            and [(pk, f"{symbol} – {title[:80]}") for pk, symbol, title in directives],
             "linh_vuc": areas,
-            "tieu_chi": [
-                (pk, f"{year} · {code}. {name[:80]}") for pk, year, code, name in criteria
-            ],
+            "tieu_chi": criteria
+            and [(pk, f"{year} · {code}. {name[:80]}") for pk, year, code, name in criteria],
         }
         # The breakdowns' names, from the same rows (no query of their own).
         self.names = DimensionNames(
             areas=dict(areas),
             area_order=[pk for pk, _name in areas],
-            criteria={pk: f"{code}. {name}" for pk, _year, code, name in criteria},
-            directives={pk: symbol for pk, symbol, _title in directives},
-            inspections=dict(inspections),
+            criteria=criteria and {pk: f"{code}. {name}" for pk, _year, code, name in criteria},
+            directives=directives and {pk: symbol for pk, symbol, _title in directives},
+            inspections=inspections and dict(inspections),
         )
         for name, options in choices.items():
-            self.fields[name].widget = QuickSelect(choices=everything + options)
+            if options is not None:
+                self.fields[name].widget = QuickSelect(choices=everything + options)
         for name in ("tu_ngay", "den_ngay", "ngay"):
             self.fields[name].widget.attrs.update({"placeholder": "dd/mm/yyyy", "size": 10})
         self.fields["cap"].widget = QuickSelect(choices=self.fields["cap"].choices)

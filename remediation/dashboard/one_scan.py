@@ -25,6 +25,7 @@ import datetime
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import NullIf
 
 from agencies.models import Agency
 
@@ -154,27 +155,19 @@ def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSq
     return trend
 
 
-def _from_sources() -> str:
-    """Rows of ``g``: each inspection's and each document's counts, summed
-    from the groups of the sources set in ``a`` (a document from the pairs
-    it is in, once per pair)."""
-    sources = grouping_code(SETS["sources"])
+def _documents() -> str:
+    """Rows of ``g``: each document's counts, summed from the groups of the
+    pairs set in ``a`` (a task under its directive, and under its finding's
+    where that is another document: d4 is null otherwise)."""
+    pairs = f"FROM a WHERE grouping = {grouping_code(SETS['pairs'])}"
     counts = ", ".join(COUNT_COLUMNS)
     summed = ", ".join(f"sum({column})::bigint" for column in COUNT_COLUMNS[:-1])
-    of_sources = f"FROM a WHERE grouping = {sources}"
-    parts = {
-        "inspections": f"SELECT d2 AS k, {counts} {of_sources}",
-        "documents": f"""SELECT d3 AS k, {counts} {of_sources}
-            UNION ALL SELECT d4, {counts} {of_sources} AND d4 IS DISTINCT FROM d3""",  # noqa: S608
-    }
-    sql = ""
-    for name, rows in parts.items():
-        keys = ", ".join("k" if column == SETS[name][0] else "NULL" for column in GROUPED)
-        sql += f"""
+    keys = ", ".join("k" if column == "d3" else "NULL" for column in GROUPED)
+    return f"""
             UNION ALL
-            SELECT {grouping_code(SETS[name])}, {keys}, {summed}, min(oldest_due)
-            FROM ({rows}) AS s WHERE k IS NOT NULL GROUP BY k"""  # noqa: S608 - names are ours
-    return sql
+            SELECT {grouping_code(SETS["documents"])}, {keys}, {summed}, min(oldest_due)
+            FROM (SELECT d3 AS k, {counts} {pairs} UNION ALL SELECT d4, {counts} {pairs}) AS s
+            WHERE k IS NOT NULL GROUP BY k"""  # noqa: S608 - names are ours
 
 
 def grouped_in_one_scan(
@@ -188,13 +181,20 @@ def grouped_in_one_scan(
     # Grouped by ids only; the agencies' names are joined to the (few) agency
     # groups afterwards, not to every task. The parts are disjoint: their
     # UNION ALL is the tasks.
+    # d4, the finding's directive, only where it is another document than
+    # the task's (``SETS``).
+    *dimensions, source = DIMENSIONS
     tasks_sql, params = _union(
         [
-            part.annotate(dashboard_class=deadline_class_expression(today, CLASS_CODES))
+            part.annotate(
+                dashboard_class=deadline_class_expression(today, CLASS_CODES),
+                dashboard_other_document=NullIf(source, "directive_id"),
+            )
             for part in parts
         ],
         "lead_agency_id",
-        *DIMENSIONS,
+        *dimensions,
+        "dashboard_other_document",
         "dashboard_class",
         "effective_due_date",
         "open_until",
@@ -263,8 +263,8 @@ def grouped_in_one_scan(
         {halves}
         a AS ({a}),
         g AS (
-            SELECT * FROM a WHERE grouping <> {grouping_code(SETS["sources"])}
-            {_from_sources()}
+            SELECT * FROM a WHERE grouping <> {grouping_code(SETS["pairs"])}
+            {_documents()}
             UNION ALL
             SELECT {grouping_code(SETS["total"])}, {nulls}, NULL, NULL, {sums}, min(oldest_due)
             FROM a WHERE grouping = {BY_AGENCY}

@@ -35,6 +35,26 @@ COLOURS = {
 }
 
 
+# A breakdown by document or by inspection lists at most this many rows: a
+# national catalogue holds thousands (10 MB of page for 15,000 rows).
+BREAKDOWN_ROWS = 50
+
+
+def _most_pressing(rows: list[NamedRow]) -> dict[str, Any]:
+    """At most ``BREAKDOWN_ROWS`` of ``rows``, in their order; when there are
+    more, the ones with the most overdue tasks (then the most not
+    completed, the most tasks), which Home Affairs must chase first. The
+    synthesis .xlsx holds every row."""
+    if len(rows) <= BREAKDOWN_ROWS:
+        return {"rows": rows, "count": len(rows), "cut": False}
+
+    def pressing(row: NamedRow):
+        counts = row.counts
+        return (-counts.overdue, -(counts.within + counts.overdue), -counts.total, row.name)
+
+    return {"rows": sorted(rows, key=pressing)[:BREAKDOWN_ROWS], "count": len(rows), "cut": True}
+
+
 def _named(linker: Linker, rows: list[NamedRow], param: str, child: str | None = None):
     return [
         {
@@ -49,6 +69,11 @@ def _named(linker: Linker, rows: list[NamedRow], param: str, child: str | None =
         }
         for row in rows
     ]
+
+
+def _breakdown(linker: Linker, rows: list[NamedRow], param: str) -> dict[str, Any]:
+    shown = _most_pressing(rows)
+    return {**shown, "rows": _named(linker, shown["rows"], param)}
 
 
 def _trend(linker: Linker, figures: Figures) -> list[dict[str, Any]]:
@@ -181,8 +206,8 @@ def _fixed_context(figures: Figures, table: AgencyTable, linker: Linker) -> dict
         "best": ranked(best),
         "worst": ranked(worst),
         "areas": _named(linker, figures.areas, "linh_vuc", "tieu_chi"),
-        "directives": _named(linker, figures.directives, "van_ban"),
-        "inspections": _named(linker, figures.inspections, "dot"),
+        "directives": _breakdown(linker, figures.directives, "van_ban"),
+        "inspections": _breakdown(linker, figures.inspections, "dot"),
         "trend": trend,
         "chart": chart,
     }

@@ -395,6 +395,7 @@ def test_it_counts_a_task_once_under_a_document_it_answers_twice(separate):
     notice, plan = DirectiveFactory(), DirectiveFactory()
     RemediationTaskFactory(directive=notice, finding__source_directive=notice)
     RemediationTaskFactory(directive=plan, finding__source_directive=notice)
+    RemediationTaskFactory(directive=None, finding__source_directive=plan)
     day = datetime.date(2019, 12, 1)
     figures = figures_compute(
         RemediationTask.objects.all(),
@@ -403,7 +404,7 @@ def test_it_counts_a_task_once_under_a_document_it_answers_twice(separate):
         separate=separate,  # on PostgreSQL, False: the one-scan statement
     )
     counted = {row.id: row.counts.total for row in figures.directives}
-    assert counted == {notice.pk: 2, plan.pk: 1}
+    assert counted == {notice.pk: 2, plan.pk: 2}
 
 
 def test_it_shows_a_user_with_no_agency_no_task(client, demo):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from agencies.models import Role
 from agencies.tests.factories import AgencyFactory, ReformAreaFactory, UserFactory
 from directives.tests.factories import DirectiveFactory
+from remediation import widgets
 from remediation.models import TaskStatus
 from remediation.views import tasks as task_views
 
@@ -158,7 +159,7 @@ def test_it_numbers_pages_and_keeps_the_filters(client, cast):
 
 
 def test_it_lists_agencies_only_while_the_list_is_short(client, monkeypatch):
-    monkeypatch.setattr(task_views, "MAX_SELECT_OPTIONS", 3)
+    monkeypatch.setattr(widgets, "MAX_SELECT_OPTIONS", 3)
     AgencyFactory.create_batch(4)
     client.force_login(UserFactory(role=Role.COORDINATOR))
     page = client.get("/").content.decode()

@@ -19,21 +19,11 @@ from .. import selectors
 from ..forms import CommentForm, TaskListFilterForm
 from ..models import Inspection, RemediationTask
 from ..services import ActionNotAllowed, WorkflowError, task_comment
+from ..widgets import capped
 from ..workflow import Action, allowed_actions
 from .access import GET, POST, actions_now, deny, may_ever, task_view
 
 TASKS_PER_PAGE = 50
-
-
-# A select longer than this is no help to anyone and, at national scale
-# (12,000 agencies), costs the page a second of rendering: past it the field
-# stays a plain input.
-MAX_SELECT_OPTIONS = 300
-
-
-def _capped(pairs) -> list[tuple] | None:
-    pairs = list(pairs[: MAX_SELECT_OPTIONS + 1])
-    return None if len(pairs) > MAX_SELECT_OPTIONS else pairs
 
 
 def filter_options(user) -> dict[str, list[tuple] | None]:
@@ -53,7 +43,7 @@ def filter_options(user) -> dict[str, list[tuple] | None]:
         lists["co_quan"] = agencies.values_list("pk", "name")
     options = {}
     for name, rows in lists.items():
-        pairs = _capped(rows)
+        pairs = capped(rows)
         if name == "tieu_chi" and pairs is not None:
             pairs = [(pk, f"{code} {label} ({year})") for pk, code, label, year in pairs]
         options[name] = pairs
