@@ -131,12 +131,20 @@ class DimensionNames:
     inspections: dict[int, str] | None
 
 
+# Past this many ids, every row of the table is read instead of an IN list:
+# a national catalogue counts thousands of documents, and an IN of 10,000
+# parameters costs more to build and plan than the table costs to read.
+NAMED_BY_ID = 1000
+
+
 def _named(model, ids: set[int], *fields: str) -> dict[int, str]:
     """Names by id, read as values (no model instances): the first field, or
     "code. name" for two."""
     if not ids:
         return {}
-    rows = model.objects.filter(pk__in=ids).order_by().values_list("pk", *fields)
+    rows = model.objects.order_by().values_list("pk", *fields)
+    if len(ids) <= NAMED_BY_ID:
+        rows = rows.filter(pk__in=ids)
     if len(fields) == 1:
         return dict(rows)
     return {pk: f"{code}. {name}" for pk, code, name in rows}

@@ -10,7 +10,7 @@ from agencies.models import Role
 from agencies.tests.factories import UserFactory
 from directives.tests.factories import DirectiveFactory
 from remediation import widgets
-from remediation.dashboard import halves, page
+from remediation.dashboard import figures, halves, page
 from remediation.tests.factories import FindingFactory, InspectionFactory, RemediationTaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,12 @@ def test_it_lists_a_short_breakdown_whole_by_name(client, monkeypatch):
     assert "dòng:" not in shown
 
 
-def test_it_makes_a_long_list_a_plain_input_and_still_names_its_rows(client, monkeypatch):
+@pytest.mark.parametrize("named_by_id", [1000, 1])  # names read by id, or the whole table
+def test_it_makes_a_long_list_a_plain_input_and_still_names_its_rows(
+    client, monkeypatch, named_by_id
+):
     monkeypatch.setattr(widgets, "MAX_SELECT_OPTIONS", 1)
+    monkeypatch.setattr(figures, "NAMED_BY_ID", named_by_id)
     notices = [DirectiveFactory(), DirectiveFactory()]
     inspections = [InspectionFactory(name="Đợt một"), InspectionFactory(name="Đợt hai")]
     for notice, inspection in zip(notices, inspections, strict=True):
