@@ -289,6 +289,21 @@ def run(args) -> None:
         ("task list: district officer, within the deadline", officer, "thoi_han=trong_han"),
     ]
     scenarios += [(label, user, f"/?{query}", {}) for label, user, query in lists]
+    # The admin's lists, whose filters list related rows (agencies,
+    # inspections): the page an importing admin opens.
+    superuser, _ = User.objects.get_or_create(
+        username="bench.admin",
+        defaults={
+            "role": Role.COORDINATOR,
+            "agency": coordinator.agency,
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    scenarios += [
+        ("admin: tasks", superuser, "/admin/remediation/remediationtask/", {}),
+        ("admin: findings", superuser, "/admin/remediation/finding/", {}),
+    ]
     results = []
     for label, user, query, overrides, *loads in scenarios:
         client = Client()

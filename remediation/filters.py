@@ -9,11 +9,12 @@ through ``TaskFilterForm.apply``.
 | trang_thai  | status (``TaskStatus`` value); repeatable                       |
 | thoi_han    | deadline class (``DeadlineState`` value) or ``chua_hoan_thanh`` |
 |             | / ``hoan_thanh``                                                |
-| van_ban     | directive id (the task's directive or its finding's)            |
-| dot         | inspection id                                                   |
+| van_ban     | directive id (the task's directive or its finding's), or its    |
+|             | number ("57/TB-UBND", "57/TB-UBND ngày 18/06/2019")              |
+| dot         | inspection id, or its name                                      |
 | linh_vuc    | reform area id                                                  |
 | tieu_chi    | criterion id                                                    |
-| co_quan     | lead agency id                                                  |
+| co_quan     | lead agency id, or its code or name                             |
 | cap         | lead agency's kind (``AgencyKind`` value)                        |
 | tu_ngay     | effective due date on or after (dd/mm/yyyy)                     |
 | den_ngay    | effective due date on or before (dd/mm/yyyy)                    |
@@ -36,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AgencyKind
 
+from . import references
 from .deadlines import (
     NOT_COMPLETED_IN_TIME,
     DeadlineState,
@@ -97,16 +99,43 @@ class IdField(forms.IntegerField):
         super().__init__(min_value=1, max_value=LAST_ID, required=False, **kwargs)
 
 
+class ReferenceField(IdField):
+    """An id, or what a person types for it, read by ``find`` (a document's
+    number, an inspection's name, an agency's code or name): a list longer
+    than ``widgets.MAX_SELECT_OPTIONS`` is a plain input."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, find, hint, **kwargs):
+        super().__init__(**kwargs)
+        self.find = find
+        self.widget.attrs["placeholder"] = hint
+
+    def to_python(self, value):
+        text = " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+        if not text or (text.isascii() and text.isdigit()):
+            return super().to_python(text)
+        if len(text) > 255:  # longer than any name or number stored
+            raise ValidationError(_("Giá trị quá dài."), code="max_length")
+        return self.find(text)
+
+
 class TaskFilterForm(forms.Form):
     trang_thai = forms.MultipleChoiceField(
         label=_("Trạng thái"), choices=TaskStatus.choices, required=False
     )
     thoi_han = forms.ChoiceField(label=_("Thời hạn"), choices=DEADLINE_CHOICES, required=False)
-    van_ban = IdField(label=_("Văn bản chỉ đạo"))
-    dot = IdField(label=_("Đợt kiểm tra"))
+    van_ban = ReferenceField(
+        label=_("Văn bản chỉ đạo"), find=references.directive_id, hint=_("Số, ví dụ 57/TB-UBND")
+    )
+    dot = ReferenceField(
+        label=_("Đợt kiểm tra"), find=references.inspection_id, hint=_("Tên đợt kiểm tra")
+    )
     linh_vuc = IdField(label=_("Lĩnh vực"))
     tieu_chi = IdField(label=_("Tiêu chí"))
-    co_quan = IdField(label=_("Cơ quan chủ trì"))
+    co_quan = ReferenceField(
+        label=_("Cơ quan chủ trì"), find=references.agency_id, hint=_("Mã hoặc tên cơ quan")
+    )
     cap = forms.ChoiceField(
         label=_("Cấp"), choices=[("", _("Tất cả")), *AgencyKind.choices], required=False
     )

@@ -250,7 +250,7 @@ class TaskListFilterForm(TaskFilterForm):
         super().__init__(*args, **kwargs)
         for name, choices in options.items():
             if choices is None:  # too many to list: the id is typed (or comes from a link)
-                self.fields[name].widget.attrs["placeholder"] = _("Mã số")
+                self.fields[name].widget.attrs.setdefault("placeholder", _("Mã số"))
                 continue
             self.fields[name].widget = QuickSelect(choices=[("", _("Tất cả")), *choices])
         for name in ("thoi_han", "cap"):

@@ -15,6 +15,7 @@ from ..models import Finding, Inspection, RemediationTask, ReportingObligation
 from ..resources import FindingResource
 from ..services import SuccessionNotYetEffective, tasks_transfer_to_successor
 from . import history, tasks
+from .filters import CappedRelatedFilter
 from .scope import ScopedAdminMixin
 from .tasks import WORKFLOW_FIELDS
 
@@ -56,7 +57,7 @@ class FindingAdmin(ScopedAdminMixin, WorkbookImportMixin, ExportMixin, admin.Mod
     show_full_result_count = False  # a second COUNT(*) over every finding
     export_formats = [SafeXLSX]
     list_display = ["code", "agency", "reform_area", "inspection", "source_directive"]
-    list_filter = ["inspection", "reform_area"]
+    list_filter = [("inspection", CappedRelatedFilter), "reform_area"]
     search_fields = ["code", "description", "agency__name", "agency__code"]
     autocomplete_fields = ["inspection", "agency", "reform_area", "criterion", "source_directive"]
     list_select_related = ["agency", "reform_area", "inspection", "source_directive"]

@@ -11,6 +11,7 @@ from ..models import Evidence, ExtensionRequest, ExtensionState, RemediationRepo
 from ..selectors import evidence_for_user
 from ..services import extension_decide
 from .decisions import Decision, Row, run_decision
+from .filters import EventYearFilter
 from .scope import ReadOnlyHistoryMixin, ScopedAdminMixin, evidence_url, task_page_url
 
 
@@ -63,10 +64,9 @@ class EvidenceAdmin(ScopedAdminMixin, ReadOnlyHistoryMixin, admin.ModelAdmin):
 @admin.register(TaskEvent)
 class TaskEventAdmin(ScopedAdminMixin, ReadOnlyHistoryMixin, admin.ModelAdmin):
     list_display = ["created_at", "task", "action", "from_status", "to_status", "actor", "comment"]
-    list_filter = ["action", "created_at"]
+    list_filter = ["action", EventYearFilter, "created_at"]
     search_fields = ["task__title", "task__finding__code", "comment", "actor__username"]
     list_select_related = ["task", "actor"]
-    date_hierarchy = "created_at"
 
 
 def _extension_row(extension: ExtensionRequest) -> Row:

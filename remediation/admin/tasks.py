@@ -23,6 +23,7 @@ from ..resources import RemediationTaskResource
 from ..services import WorkflowError, task_reassign, task_review
 from ..workflow import Action, TaskStatus, capacities, find_move
 from .decisions import Decision, Row, run_decision
+from .filters import DueYearFilter, MonitoringAgencyFilter
 from .scope import ReadOnlyHistoryMixin, ScopedAdminMixin, evidence_url, task_page_url
 
 # Written by the workflow service only.
@@ -200,9 +201,14 @@ class RemediationTaskAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     list_display = ["title", "code", "lead_agency", "monitoring_agency", "due_date",
                     "extended_due_date", "status", "completed_on"]  # fmt: skip
     list_editable = ()  # status changes only through the workflow
-    list_filter = [DeadlineFilter, "status", "due_date", "monitoring_agency"]
+    list_filter = [
+        DeadlineFilter,
+        "status",
+        DueYearFilter,
+        "due_date",
+        ("monitoring_agency", MonitoringAgencyFilter),
+    ]
     search_fields = ["title", "finding__code", "lead_agency__name", "lead_agency__code"]
-    date_hierarchy = "due_date"
     autocomplete_fields = [
         "finding",
         "directive",

@@ -15,7 +15,7 @@ from directives.models import Directive
 from reform_tracker.imports.engine import RowInvalid
 from reform_tracker.imports.workbook import cell_date
 
-_SYMBOL_WITH_DATE = re.compile(r"^(?P<symbol>\S+)\s+ngày\s+(?P<date>.+)$", re.IGNORECASE)
+SYMBOL_WITH_DATE = re.compile(r"^(?P<symbol>\S+)\s+ngày\s+(?P<date>.+)$", re.IGNORECASE)
 
 
 def code_queries(select: str, codes: list[str]):
@@ -39,7 +39,7 @@ class DirectiveLookup:
 
     def find(self, value: str) -> int:
         text, wanted_date = value, None
-        if match := _SYMBOL_WITH_DATE.match(value):
+        if match := SYMBOL_WITH_DATE.match(value):
             text, wanted_date = match["symbol"], cell_date(match["date"])
         symbol = str(document_number(text))
         matches = [
