@@ -11,8 +11,9 @@ from django.utils.safestring import mark_safe
 
 # A select longer than this is no help to anyone and, at national scale
 # (12,000 agencies, thousands of inspections and documents), costs the page
-# a second of rendering and megabytes: past it the field stays a plain input
-# (the dashboard's links fill it).
+# a second of rendering and megabytes: past it the field stays a plain input,
+# where a number, name or code is typed (``filters.ReferenceField``) and the
+# dashboard's links put the id.
 MAX_SELECT_OPTIONS = 300
 
 
