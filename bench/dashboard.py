@@ -287,6 +287,13 @@ def run(args) -> None:
         ("task list: monitoring department", monitor, ""),
         ("task list: monitoring department, an inspection", monitor, f"dot={recent.pk}"),
         ("task list: district officer, within the deadline", officer, "thoi_han=trong_han"),
+        # Searches typed without tone marks: a title's words (111 tasks), a
+        # finding's text (1,111), a code's start, and words every task has.
+        ("task list: coordinator, search a title", coordinator, "q=khac+phuc+thu+nghiem+so+12345"),
+        ("task list: coordinator, search a finding", coordinator, "q=han+che+thu+nghiem+so+777"),
+        ("task list: coordinator, search a code", coordinator, "q=bf00012"),
+        ("task list: coordinator, search every task", coordinator, "q=khac+phuc"),
+        ("task list: district officer, search every task", officer, "q=khac+phuc"),
     ]
     scenarios += [(label, user, f"/?{query}", {}) for label, user, query in lists]
     # The admin's lists, whose filters list related rows (agencies,

@@ -118,7 +118,7 @@ def task_list_page(*, user: User, form: TaskFilterForm, number: Any, per_page: i
     rows once made PostgreSQL read an inspection's every task: 1.5 s)."""
     parts = task_parts_visible_to(user=user)
     if form.is_bound:
-        parts = [form.apply(part) for part in parts]
+        parts = [form.apply(part, whole_province=user.sees_all_agencies) for part in parts]
     parts = [part.order_by() for part in parts]
     counts = [part.count() for part in parts]
     paginator = _CountedPaginator(per_page, count=sum(counts))

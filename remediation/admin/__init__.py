@@ -2,6 +2,7 @@
 task's state goes through the workflow service (``tasks``, ``history``)."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
@@ -11,11 +12,12 @@ from agencies.models import AgencySuccession
 from reform_tracker.imports.admin import WorkbookImportMixin
 from reform_tracker.imports.formats import SafeXLSX
 
+from ..filters import searchable
 from ..models import Finding, Inspection, RemediationTask, ReportingObligation
 from ..resources import FindingResource
 from ..services import SuccessionNotYetEffective, tasks_transfer_to_successor
 from . import history, tasks
-from .filters import CappedRelatedFilter
+from .filters import CappedRelatedFilter, KeySearchMixin
 from .scope import ScopedAdminMixin
 from .tasks import WORKFLOW_FIELDS
 
@@ -50,8 +52,11 @@ class RemediationTaskInline(admin.StackedInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedAdminMixin, WorkbookImportMixin, ExportMixin, admin.ModelAdmin):
+class FindingAdmin(
+    ScopedAdminMixin, KeySearchMixin, WorkbookImportMixin, ExportMixin, admin.ModelAdmin
+):
     task_lookup = "tasks"
+    agency_field = "agency"
     import_kind = "findings"
     resource_classes = [FindingResource]
     show_full_result_count = False  # a second COUNT(*) over every finding
@@ -59,6 +64,11 @@ class FindingAdmin(ScopedAdminMixin, WorkbookImportMixin, ExportMixin, admin.Mod
     list_display = ["code", "agency", "reform_area", "inspection", "source_directive"]
     list_filter = [("inspection", CappedRelatedFilter), "reform_area"]
     search_fields = ["code", "description", "agency__name", "agency__code"]
+
+    def search_filter(self, key: str) -> Q:
+        text = Q(description_key__contains=key) if searchable(key) else Q()
+        return Q(code__istartswith=key) | text
+
     autocomplete_fields = ["inspection", "agency", "reform_area", "criterion", "source_directive"]
     list_select_related = ["agency", "reform_area", "inspection", "source_directive"]
     inlines = [RemediationTaskInline]

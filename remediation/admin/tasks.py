@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,12 +19,13 @@ from import_export.admin import ExportMixin
 from reform_tracker.imports.formats import SafeXLSX
 
 from ..deadlines import DeadlineState
+from ..filters import search_q
 from ..models import ExtensionRequest, RemediationReport, RemediationTask, ReportState, TaskEvent
 from ..resources import RemediationTaskResource
 from ..services import WorkflowError, task_reassign, task_review
 from ..workflow import Action, TaskStatus, capacities, find_move
 from .decisions import Decision, Row, run_decision
-from .filters import DueYearFilter, MonitoringAgencyFilter
+from .filters import DueYearFilter, KeySearchMixin, MonitoringAgencyFilter
 from .scope import ReadOnlyHistoryMixin, ScopedAdminMixin, evidence_url, task_page_url
 
 # Written by the workflow service only.
@@ -192,8 +194,9 @@ class DeadlineFilter(admin.SimpleListFilter):
 
 
 @admin.register(RemediationTask)
-class RemediationTaskAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class RemediationTaskAdmin(ScopedAdminMixin, KeySearchMixin, ExportMixin, admin.ModelAdmin):
     task_lookup = "pk"
+    agency_field = "lead_agency"
     form = TaskAdminForm
     resource_classes = [RemediationTaskResource]
     show_full_result_count = False
@@ -209,6 +212,10 @@ class RemediationTaskAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
         ("monitoring_agency", MonitoringAgencyFilter),
     ]
     search_fields = ["title", "finding__code", "lead_agency__name", "lead_agency__code"]
+
+    def search_filter(self, key: str) -> Q:
+        return search_q(key)
+
     autocomplete_fields = [
         "finding",
         "directive",

@@ -7,6 +7,8 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Agency, Criterion, ReformArea
 from directives.models import Directive
 
+from ..search import SearchKey
+
 
 class Inspection(models.Model):
     """An inspection round (đợt kiểm tra CCHC)."""
@@ -74,6 +76,14 @@ class Finding(models.Model):
         related_name="findings",
     )
     description = models.TextField(_("tồn tại, hạn chế"))
+    # Without case or tone marks, for the search (``search``), which reads it
+    # from a trigram index on PostgreSQL.
+    description_key = models.GeneratedField(
+        expression=SearchKey("description"),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("tồn tại, hạn chế (để tìm kiếm)"),
+    )
     required_action = models.TextField(_("yêu cầu khắc phục"), blank=True)
     source_directive = models.ForeignKey(
         Directive,

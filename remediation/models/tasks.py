@@ -21,6 +21,7 @@ from ..deadlines import (
     deadline_q,
     deadline_state,
 )
+from ..search import SearchKey
 from ..workflow import OPEN_STATUSES, TaskStatus
 from .inspections import Finding, Inspection
 
@@ -195,6 +196,14 @@ class RemediationTask(models.Model):
     finding_criterion = _finding_copy(Criterion, _("tiêu chí"))
     finding_source_directive = _finding_copy(Directive, _("văn bản chỉ đạo của tồn tại"))
     title = models.CharField(_("nhiệm vụ"), max_length=500)
+    # The title without case or tone marks, for the search (``search``),
+    # which reads it from a trigram index on PostgreSQL.
+    title_key = models.GeneratedField(
+        expression=SearchKey("title"),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("nhiệm vụ (để tìm kiếm)"),
+    )
     # Indexed with the id (task_lead_scope, task_monitor_scope): the scope
     # rule reads ids by agency from the index alone.
     lead_agency = models.ForeignKey(
