@@ -310,6 +310,12 @@ def run(args) -> None:
     scenarios += [
         ("admin: tasks", superuser, "/admin/remediation/remediationtask/", {}),
         ("admin: findings", superuser, "/admin/remediation/finding/", {}),
+        (
+            "admin: tasks, a search",
+            superuser,
+            "/admin/remediation/remediationtask/?q=khac+phuc+thu+nghiem+so+12345",
+            {},
+        ),
     ]
     results = []
     for label, user, query, overrides, *loads in scenarios:

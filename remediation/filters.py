@@ -150,6 +150,14 @@ SEARCH_FINDING_IDS = 5000
 SEARCH_SCAN_UP_TO = 20_000
 
 
+def ids_or_subquery(rows: QuerySet) -> list[int] | QuerySet:
+    """``rows``' ids as a list, which PostgreSQL reads the other table's
+    rows for from an index, if there are at most ``SEARCH_FINDING_IDS``;
+    else a subquery (one pass over the other table)."""
+    ids = list(rows.order_by().values_list("pk", flat=True)[: SEARCH_FINDING_IDS + 1])
+    return ids if len(ids) <= SEARCH_FINDING_IDS else rows.values("pk")
+
+
 def searchable(key: str) -> bool:
     """Whether ``key`` has a word that trigram indexes can look up."""
     return bool(_SEARCHABLE.search(key))
@@ -176,8 +184,7 @@ def search_q(key: str, *, province: bool = True) -> Q:
     findings = Finding.objects.filter(
         Q(code__istartswith=key) | (Q(description_key__contains=key) if text else Q())
     )
-    ids = list(findings.order_by().values_list("pk", flat=True)[: SEARCH_FINDING_IDS + 1])
-    found = Q(finding__in=ids if len(ids) <= SEARCH_FINDING_IDS else findings.values("pk"))
+    found = Q(finding__in=ids_or_subquery(findings))
     return found | Q(title_key__contains=key) if text else found
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency, normalize_text
 
 from .. import widgets
+from ..filters import ids_or_subquery
 from ..search import search_key
 
 
@@ -112,5 +113,8 @@ class KeySearchMixin:
             return queryset, False
         name = normalize_text(search_term)
         agencies = Agency.objects.filter(Q(code__iexact=name) | Q(name__icontains=name))
+        # Ids, not a subquery: an OR with a subquery made PostgreSQL test
+        # every task in the list's order (0.5 s for a rare term).
+        agencies = ids_or_subquery(agencies)
         matches = self.search_filter(key) | Q(**{f"{self.agency_field}__in": agencies})
         return queryset.filter(matches), False
