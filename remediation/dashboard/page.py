@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..reports.formal import percent
+from . import figures as computed  # its BREAKDOWN_ROWS, read when used
 from .figures import Figures, NamedRow
 from .forms import DashboardFilterForm
 from .presentation import (
@@ -35,24 +36,16 @@ COLOURS = {
 }
 
 
-# A breakdown by document or by inspection lists at most this many rows: a
-# national catalogue holds thousands (10 MB of page for 15,000 rows).
-BREAKDOWN_ROWS = 50
-
-
-def _most_pressing(rows: list[NamedRow]) -> dict[str, Any]:
-    """At most ``BREAKDOWN_ROWS`` of ``rows``, in their order; when there are
-    more, the ones with the most overdue tasks (then the most not
-    completed, the most tasks), which Home Affairs must chase first. The
-    synthesis .xlsx holds every row."""
-    if len(rows) <= BREAKDOWN_ROWS:
-        return {"rows": rows, "count": len(rows), "cut": False}
-
-    def pressing(row: NamedRow):
-        counts = row.counts
-        return (-counts.overdue, -(counts.within + counts.overdue), -counts.total, row.name)
-
-    return {"rows": sorted(rows, key=pressing)[:BREAKDOWN_ROWS], "count": len(rows), "cut": True}
+def _most_pressing(rows: list[NamedRow], counted: int | None) -> dict[str, Any]:
+    """At most ``BREAKDOWN_ROWS`` of ``rows`` (of ``counted`` rows, where
+    ``figures_compute`` kept only the most pressing), in their order; when
+    there are more, the most pressing (``Counts.pressing``, then the name).
+    The synthesis .xlsx holds every row."""
+    counted = len(rows) if counted is None else counted
+    if counted <= computed.BREAKDOWN_ROWS:
+        return {"rows": rows, "count": counted, "cut": False}
+    rows = sorted(rows, key=lambda row: (*row.counts.pressing(), row.name))
+    return {"rows": rows[: computed.BREAKDOWN_ROWS], "count": counted, "cut": True}
 
 
 def _named(linker: Linker, rows: list[NamedRow], param: str, child: str | None = None):
@@ -71,8 +64,10 @@ def _named(linker: Linker, rows: list[NamedRow], param: str, child: str | None =
     ]
 
 
-def _breakdown(linker: Linker, rows: list[NamedRow], param: str) -> dict[str, Any]:
-    shown = _most_pressing(rows)
+def _breakdown(
+    linker: Linker, rows: list[NamedRow], counted: int | None, param: str
+) -> dict[str, Any]:
+    shown = _most_pressing(rows, counted)
     return {**shown, "rows": _named(linker, shown["rows"], param)}
 
 
@@ -206,8 +201,8 @@ def _fixed_context(figures: Figures, table: AgencyTable, linker: Linker) -> dict
         "best": ranked(best),
         "worst": ranked(worst),
         "areas": _named(linker, figures.areas, "linh_vuc", "tieu_chi"),
-        "directives": _breakdown(linker, figures.directives, "van_ban"),
-        "inspections": _breakdown(linker, figures.inspections, "dot"),
+        "directives": _breakdown(linker, figures.directives, figures.directives_counted, "van_ban"),
+        "inspections": _breakdown(linker, figures.inspections, figures.inspections_counted, "dot"),
         "trend": trend,
         "chart": chart,
     }

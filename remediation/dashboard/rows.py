@@ -70,6 +70,11 @@ class Counts:
         rate = self.rate
         return None if rate is None else Decimal(repr(rate)).quantize(TENTH, ROUND_HALF_UP)
 
+    def pressing(self) -> tuple[int, int, int]:
+        """Sorts first the most overdue, then the most not completed, then
+        the most tasks: what Home Affairs must chase first."""
+        return (-self.overdue, -(self.within + self.overdue), -self.total)
+
     def oldest_overdue_days(self, as_of: datetime.date) -> int | None:
         return (as_of - self.oldest_due).days if self.oldest_due else None
 

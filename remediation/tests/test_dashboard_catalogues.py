@@ -1,16 +1,21 @@
 """The dashboard with national catalogues: thousands of inspections and
 directing documents must not make a page of thousands of rows or options."""
 
+import collections
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from agencies.models import Role
 from agencies.tests.factories import UserFactory
 from directives.tests.factories import DirectiveFactory
 from remediation import widgets
-from remediation.dashboard import figures, halves, page
+from remediation.dashboard import figures, halves, snapshot
+from remediation.dashboard.rows import Counts
+from remediation.dashboard.snapshot import dashboard_snapshot_refresh
 from remediation.tests.factories import FindingFactory, InspectionFactory, RemediationTaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +23,7 @@ pytestmark = pytest.mark.django_db
 URL = "/tong-hop/"
 AS_OF = "01/12/2019"  # a task due 30/11/2019 and not completed is overdue
 LATER = datetime.date(2020, 6, 30)
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def tasks_of(*, overdue: int, within: int = 0, **finding) -> None:
@@ -36,7 +42,7 @@ def section(response, title_id: str) -> str:
 def test_it_lists_the_inspections_with_the_most_overdue_tasks_when_there_are_too_many(
     client, monkeypatch
 ):
-    monkeypatch.setattr(page, "BREAKDOWN_ROWS", 2)
+    monkeypatch.setattr(figures, "BREAKDOWN_ROWS", 2)
     quiet, some, most = (InspectionFactory(name=name) for name in ("A yên", "B vài", "C nhiều"))
     tasks_of(inspection=quiet, overdue=0, within=5)
     tasks_of(inspection=some, overdue=1)
@@ -50,8 +56,34 @@ def test_it_lists_the_inspections_with_the_most_overdue_tasks_when_there_are_too
     assert "2 / 3 dòng" in shown
 
 
+def test_it_breaks_a_tie_at_the_cut_by_name_on_the_live_page_and_the_snapshot(
+    client, monkeypatch, settings
+):
+    monkeypatch.setattr(figures, "BREAKDOWN_ROWS", 2)
+    for name in ("C", "A", "B", "D"):
+        tasks_of(inspection=InspectionFactory(name=name), overdue=1)
+    tasks_of(inspection=InspectionFactory(name="E"), overdue=0, within=1)
+    client.force_login(UserFactory(role=Role.COORDINATOR))
+    # Only the rows tied at the cut are named on the live page.
+    counts = {pk: row for pk, row in enumerate([Counts(overdue=1)] * 4 + [Counts(total=1)])}
+    assert set(figures.most_pressing(counts)) == {0, 1, 2, 3}
+
+    live = section(client.get(URL, {"ngay": AS_OF}), "inspections-title")
+    settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 1
+    monkeypatch.setattr(snapshot, "_decoded", collections.OrderedDict())
+    with time_machine.travel(datetime.datetime(2019, 12, 1, 8, tzinfo=HANOI)):
+        dashboard_snapshot_refresh()
+        response = client.get(URL)
+        assert "tính sẵn lúc" in response.content.decode()  # read from the snapshot
+        from_snapshot = section(response, "inspections-title")
+
+    assert re.findall(r'<th scope="row">([^<]+)</th>', live) == ["A", "B"]
+    assert "2 / 5 dòng" in live
+    assert re.findall(r'<th scope="row">([^<]+)</th>', from_snapshot) == ["A", "B"]
+
+
 def test_it_lists_a_short_breakdown_whole_by_name(client, monkeypatch):
-    monkeypatch.setattr(page, "BREAKDOWN_ROWS", 3)
+    monkeypatch.setattr(figures, "BREAKDOWN_ROWS", 3)
     for name, overdue in (("B", 2), ("A", 0), ("C", 1)):
         tasks_of(inspection=InspectionFactory(name=name), overdue=overdue, within=1)
     client.force_login(UserFactory(role=Role.COORDINATOR))
