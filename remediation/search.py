@@ -3,11 +3,12 @@
 "khắc phục".
 
 One rule, ``search_key``: Vietnamese letters map to their base Latin letter
-(đ to d), capitals to small letters, combining marks are dropped. It is a
-plain character map, the same in Python and in the database's
+(đ to d), capitals to small letters, combining marks are dropped, line
+breaks, tabs and no-break spaces are spaces, and spaces run together are
+one. It is a plain character map, the same in Python and in the database's
 ``rt_search_key`` (PostgreSQL's ``translate``, which does not depend on the
-server's locale or on the unaccent extension; on SQLite, this module's
-function, registered on each connection). A term is keyed in Python and
+server's locale or on the unaccent extension; on SQLite, ``search_key``
+itself, registered on each connection). A term is keyed in Python and
 compared with the stored text keyed in the database.
 
 The keys are stored: ``RemediationTask.title_key`` and
@@ -21,6 +22,7 @@ function again and rewrites the keys.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.db.models import Func, TextField
@@ -44,20 +46,23 @@ def _base(letter: str) -> str:
     return "d" if letter in "đĐ" else unicodedata.normalize("NFD", letter)[0].lower()
 
 
-_LETTERS = _vietnamese_letters() + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_BASES = "".join(_base(letter) for letter in _LETTERS)
+# A finding's text has line breaks; a pasted one, no-break spaces.
+_SPACES = "\t\n\r\u00a0\u202f"
+_LETTERS = _vietnamese_letters() + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + _SPACES
+_BASES = "".join(_base(letter) for letter in _LETTERS[: -len(_SPACES)]) + " " * len(_SPACES)
 _DROPPED = _TONES + _LETTER_MARKS
 _MAP = str.maketrans(_LETTERS, _BASES, _DROPPED)
+_RUN = re.compile(" {2,}")
 
 FUNCTION = "rt_search_key"
 
 
 def search_key(text: str | None) -> str | None:
-    """``text`` without case, tone marks or letter marks, spaces collapsed
-    (None stays None, as SQL's NULL)."""
+    """``text`` without case, tone marks or letter marks, one space between
+    words (None stays None, as SQL's NULL)."""
     if text is None:
         return None
-    return " ".join(str(text).split()).translate(_MAP)
+    return _RUN.sub(" ", str(text).translate(_MAP)).strip(" ")
 
 
 class SearchKey(Func):
@@ -72,12 +77,7 @@ def register_sqlite_function(sender, connection, **kwargs) -> None:
     its own, and its generated columns call it on every write of a task or
     a finding."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(FUNCTION, 1, _sqlite_key, deterministic=True)
-
-
-def _sqlite_key(text: str | None) -> str | None:
-    # The stored text is keyed as it is: spaces are the term's to collapse.
-    return None if text is None else str(text).translate(_MAP)
+        connection.connection.create_function(FUNCTION, 1, search_key, deterministic=True)
 
 
 def _quoted(text: str) -> str:
@@ -92,7 +92,9 @@ FUNCTION_SQL = [
     f"""
     CREATE OR REPLACE FUNCTION {FUNCTION}(text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $$ SELECT translate($1, {_quoted(_LETTERS + _DROPPED)}, {_quoted(_BASES)}) $$
+    AS $$ SELECT btrim(regexp_replace(
+        translate($1, {_quoted(_LETTERS + _DROPPED)}, {_quoted(_BASES)}), ' {{2,}}', ' ', 'g'
+    ), ' ') $$
     """,
 ]
 INDEX_SQL = [

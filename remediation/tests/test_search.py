@@ -55,13 +55,14 @@ def test_it_finds_the_start_of_a_finding_code_in_any_case(client, cast):
 def test_it_finds_a_finding_text_typed_without_marks(client, cast):
     task = RemediationTaskFactory(
         finding__agency=cast.lead,
-        finding__description="Chưa niêm yết số điện thoại đường dây nóng",
+        finding__description="Chưa niêm yết số điện thoại\nđường dây nóng",
         title="Niêm yết công khai",
     )
     client.force_login(cast.coordinator)
     text = found(client, "duong day nong")
     assert task.title in text
     assert cast.task.title not in text
+    assert task.title in found(client, "so dien thoai duong day")  # across the line break
 
 
 def test_it_finds_decomposed_text_stored_decomposed(client, cast):
@@ -72,11 +73,13 @@ def test_it_finds_decomposed_text_stored_decomposed(client, cast):
 
 def test_it_keys_every_letter_the_same_in_python_and_the_database(cast):
     composed = LETTERS + LETTERS.upper()
-    for title in (composed, unicodedata.normalize("NFD", composed)):
+    spaced = " Rà\tsoát\n\nthủ\u00a0tục  hành\r\nchính "
+    for title in (composed, unicodedata.normalize("NFD", composed), spaced):
         task = RemediationTaskFactory(title=title)
         stored = RemediationTask.objects.values_list("title_key", flat=True).get(pk=task.pk)
         assert stored == search_key(title)
         assert stored.isascii() and stored == stored.lower()
+    assert stored == "ra soat thu tuc hanh chinh"
 
 
 def test_it_follows_a_title_and_a_finding_text_when_they_change(client, cast):
