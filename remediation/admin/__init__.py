@@ -65,13 +65,13 @@ class FindingAdmin(
     list_filter = [("inspection", CappedRelatedFilter), "reform_area"]
     search_fields = ["code", "description", "agency__name", "agency__code"]
 
-    def search_filter(self, key: str) -> Q:
-        text = Q(description_key__contains=key) if searchable(key) else Q()
-        return Q(code__istartswith=key) | text
-
     autocomplete_fields = ["inspection", "agency", "reform_area", "criterion", "source_directive"]
     list_select_related = ["agency", "reform_area", "inspection", "source_directive"]
     inlines = [RemediationTaskInline]
+
+    def search_filter(self, key: str) -> Q:
+        text = Q(description_key__contains=key) if searchable(key) else Q()
+        return Q(code__istartswith=key) | text
 
 
 # Succession is an agencies model, but handing over tasks is remediation's

@@ -1,4 +1,5 @@
-"""Admin list filters that stay small with national catalogues."""
+"""Admin list filters that stay small with national catalogues, and the
+search boxes that read their indexes."""
 
 from __future__ import annotations
 

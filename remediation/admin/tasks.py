@@ -213,9 +213,6 @@ class RemediationTaskAdmin(ScopedAdminMixin, KeySearchMixin, ExportMixin, admin.
     ]
     search_fields = ["title", "finding__code", "lead_agency__name", "lead_agency__code"]
 
-    def search_filter(self, key: str) -> Q:
-        return search_q(key)
-
     autocomplete_fields = [
         "finding",
         "directive",
@@ -239,6 +236,9 @@ class RemediationTaskAdmin(ScopedAdminMixin, KeySearchMixin, ExportMixin, admin.
     @admin.display(description=gettext_lazy("mã"), ordering="finding__code")
     def code(self, task: RemediationTask) -> str:
         return _task_code(task)
+
+    def search_filter(self, key: str) -> Q:
+        return search_q(key)
 
     @admin.display(description=gettext_lazy("trang nhiệm vụ"))
     def task_page(self, task: RemediationTask) -> str:
