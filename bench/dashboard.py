@@ -247,7 +247,8 @@ def run(args) -> None:
         ("coordinator, no filter (live)", coordinator, "", live, args.live_loads),
         ("coordinator, one inspection", coordinator, f"dot={inspection.pk}", {}),
         ("coordinator, reform area LV3 + this year", coordinator, f"linh_vuc={area.pk}&{year}", {}),
-        ("coordinator, this year", coordinator, year, {}),
+        ("coordinator, this year (its snapshot)", coordinator, year, {}),
+        ("coordinator, this year (live)", coordinator, year, live, args.live_loads),
         ("coordinator, districts (cap: its snapshot)", coordinator, "cap=district_pc", {}),
         ("coordinator, communes (cap: its snapshot)", coordinator, "cap=commune_pc", {}),
         (

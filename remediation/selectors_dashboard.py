@@ -11,7 +11,7 @@ from .dashboard.figures import Figures, figures_compute
 from .dashboard.forms import DashboardFilterForm
 from .dashboard.months import month_window
 from .dashboard.presentation import TablePage
-from .dashboard.snapshot import snapshot_figures, snapshot_refresh_soon
+from .dashboard.snapshot import EVERY_TASK, kept_years, snapshot_figures, snapshot_refresh_soon
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
 from .selectors import task_parts_visible_to, tasks_visible_to, visible_agency_ids
 
@@ -31,16 +31,17 @@ def dashboard_figures(
     filters = form.active()
     province = visible_agency_ids(user=user) is None
     level = filters.pop("cap", "") if province else ""
+    period = (filters.pop("tu_ngay", None), filters.pop("den_ngay", None))
     if not live and not filters and as_of == timezone.localdate():
-        # The province's (or one of its levels'), or a monitoring
-        # department's (one of its users sees exactly ``agency_scope_tasks``
-        # of it); no other scope has one.
+        # The province's (or one of its levels' or kept years'), or a
+        # monitoring department's (one of its users sees exactly
+        # ``agency_scope_tasks`` of it); no other scope has one.
         figures = None
-        if province:
-            figures = snapshot_figures(as_of, level=level)
+        if province and (period == EVERY_TASK or (not level and period in kept_years(as_of))):
+            figures = snapshot_figures(as_of, level=level, period=period)
             if figures is None:
                 snapshot_refresh_soon()
-        elif user.agency_id:
+        elif user.agency_id and period == EVERY_TASK:
             figures = snapshot_figures(as_of, agency_id=user.agency_id)
         if figures is not None:
             return figures

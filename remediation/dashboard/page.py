@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,12 +22,14 @@ from .presentation import (
     AgencyTable,
     Linker,
     TablePage,
+    format_param,
     grouped,
     ordered_agencies,
     parse_sort,
     ranking,
     table_page,
 )
+from .snapshot import kept_years
 
 COLOURS = {
     "completed_on_time": "#15803d",
@@ -145,7 +148,21 @@ def page_context(figures: Figures, form: DashboardFilterForm, *, page: TablePage
         "next_page": _page_url(page_params, number + 1) if number < pages else None,
         "sort_links": _sort_links(filters, sort),
         "export_params": filters,
+        "years": _year_links(filters),
     }
+
+
+def _year_links(filters: dict[str, str]) -> list[dict[str, Any]]:
+    """The current filters over each year the province keeps ready
+    (``kept_years``): its figures answer at once when nothing else filters."""
+    path = reverse("dashboard")
+    links = []
+    for first, last in kept_years(timezone.localdate()):
+        period = {"tu_ngay": format_param(first), "den_ngay": format_param(last)}
+        params = sorted({**filters, **period}.items())
+        chosen = all(filters.get(k) == v for k, v in period.items())
+        links.append({"year": first.year, "url": f"{path}?{urlencode(params)}", "chosen": chosen})
+    return links
 
 
 def _fixed_context(figures: Figures, table: AgencyTable, linker: Linker) -> dict[str, Any]:

@@ -11,8 +11,10 @@ may then be that many minutes old (the page says when they were computed),
 and the task list behind a link is live. A snapshot older than twice that,
 or of another day, is not used: the page aggregates live. Home Affairs'
 view of one agency level (``cap`` alone: the communes lead nine tasks in
-ten) reads that level's snapshot the same way. Every other filtered view,
-and every other scope, is live.
+ten) reads that level's snapshot the same way, and so does her view of
+the current or the previous calendar year (``tu_ngay`` 01/01 to
+``den_ngay`` 31/12 alone: the year-end CCHC assessment's period, a fifth of
+the tasks). Every other filtered view, and every other scope, is live.
 """
 
 from __future__ import annotations
@@ -102,24 +104,48 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
 
 # The snapshots last decoded in this process, by (pk, computed_at): decoding
 # 12,000 agencies' rows on every request would cost more than the page's
-# whole budget. As many as a province has: its own, its five levels' and
-# its monitoring departments'.
+# whole budget. As many as a province has: its own, its five levels', its
+# two years' and its monitoring departments' (about a dozen).
 _decoded: collections.OrderedDict[tuple, Figures] = collections.OrderedDict()
-DECODED_KEPT = 16
+DECODED_KEPT = 24
+
+
+Period = tuple[datetime.date | None, datetime.date | None]
+EVERY_TASK: Period = (None, None)
+YEARS_KEPT = 2  # the current year and the previous one
+
+
+def year_period(year: int) -> Period:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def kept_years(today: datetime.date) -> list[Period]:
+    """The periods the refresh keeps besides every task: the calendar years
+    the province assesses, this one and the last."""
+    return [year_period(today.year - back) for back in range(YEARS_KEPT)]
 
 
 def snapshot_figures(
-    as_of: datetime.date, agency_id: int | None = None, level: str = ""
+    as_of: datetime.date,
+    agency_id: int | None = None,
+    level: str = "",
+    period: Period = EVERY_TASK,
 ) -> Figures | None:
     """Today's fresh snapshot of the province (no agency), of one of its
-    agency ``level``s, or of a monitoring department's scope, if snapshots
-    are on and one exists."""
+    agency ``level``s, of a kept year (``period``), or of a monitoring
+    department's scope, if snapshots are on and one exists."""
     if not settings.DASHBOARD_SNAPSHOT_MIN_TASKS:
         return None
     oldest = timezone.now() - datetime.timedelta(minutes=2 * settings.DASHBOARD_SNAPSHOT_MINUTES)
+    first, last = period
     latest = (
         DashboardSnapshot.objects.filter(
-            as_of=as_of, computed_at__gte=oldest, agency_id=agency_id, level=level
+            as_of=as_of,
+            computed_at__gte=oldest,
+            agency_id=agency_id,
+            level=level,
+            period_from=first,
+            period_to=last,
         )
         .order_by("-computed_at")
         .values_list("pk", "computed_at")
@@ -177,11 +203,17 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     today = timezone.localdate()
     started = timezone.now()
     months = month_window(today, None, None)
-    computed = {(None, ""): figures_compute(tasks, as_of=today, months=months)}
+    computed = {(None, "", EVERY_TASK): figures_compute(tasks, as_of=today, months=months)}
     for level in AgencyKind.values:
         # The very filter of the page's ``cap``.
         of_level = DashboardFilterForm({"cap": level}).apply(tasks)
-        computed[None, level] = figures_compute(of_level, as_of=today, months=months)
+        computed[None, level, EVERY_TASK] = figures_compute(of_level, as_of=today, months=months)
+    for first, last in kept_years(today):
+        # The very filters of the page's period, and its trend's months.
+        form = DashboardFilterForm({"tu_ngay": f"{first:%d/%m/%Y}", "den_ngay": f"{last:%d/%m/%Y}"})
+        computed[None, "", (first, last)] = figures_compute(
+            form.apply(tasks), as_of=today, months=month_window(today, first, last)
+        )
     monitors = (
         ReformArea.objects.exclude(monitoring_agency=None)
         .order_by()
@@ -190,17 +222,21 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     )
     for agency_id in monitors:
         scope, parts = agency_scope_tasks(agency_id=agency_id)
-        computed[agency_id, ""] = figures_compute(scope, parts=parts, as_of=today, months=months)
+        computed[agency_id, "", EVERY_TASK] = figures_compute(
+            scope, parts=parts, as_of=today, months=months
+        )
     with transaction.atomic():
         snapshots = [
             DashboardSnapshot.objects.create(
                 agency_id=agency_id,
                 level=level,
+                period_from=first,
+                period_to=last,
                 as_of=today,
                 computed_at=started,
                 data=figures_to_json(figures),
             )
-            for (agency_id, level), figures in computed.items()
+            for (agency_id, level, (first, last)), figures in computed.items()
         ]
         DashboardSnapshot.objects.exclude(pk__in=[s.pk for s in snapshots]).delete()
     return snapshots[0]

@@ -86,7 +86,8 @@ class ExportJob(models.Model):
 
 class DashboardSnapshot(models.Model):
     """The unfiltered dashboard of the province (no agency), of one of its
-    agency levels, or of a monitoring department's scope, as of one day: read instead of
+    agency levels, of one of its recent years, or of a monitoring
+    department's scope, as of one day: read instead of
     aggregating very many tasks (see settings DASHBOARD_SNAPSHOT_MIN_TASKS);
     refreshed by Celery beat."""
 
@@ -103,6 +104,10 @@ class DashboardSnapshot(models.Model):
     level = models.CharField(
         _("cấp"), max_length=20, choices=AgencyKind.choices, blank=True, default=""
     )
+    # A calendar year's tasks (the dashboard's period, ``tu_ngay`` to
+    # ``den_ngay``: its due dates), or every task (both empty).
+    period_from = models.DateField(_("kỳ từ ngày"), null=True, blank=True)
+    period_to = models.DateField(_("kỳ đến ngày"), null=True, blank=True)
     as_of = models.DateField(_("tính đến ngày"))
     computed_at = models.DateTimeField(_("tính lúc"), default=timezone.now)
     data = models.JSONField(_("số liệu"))
@@ -113,4 +118,4 @@ class DashboardSnapshot(models.Model):
         ordering = ["-computed_at"]
 
     def __str__(self) -> str:
-        return f"{self.as_of:%d/%m/%Y} ({self.computed_at:%H:%M})"
+        return f"{self.as_of:%d/%m/%Y} ({timezone.localtime(self.computed_at):%H:%M})"

@@ -135,7 +135,7 @@ def test_it_renders_the_same_page_from_the_snapshot_as_live(client, world, setti
 
 def test_a_small_province_keeps_no_snapshot(world, settings):
     refresh_dashboard_snapshot()
-    assert DashboardSnapshot.objects.filter(agency=None, level="").count() == 1
+    assert DashboardSnapshot.objects.filter(agency=None, level="", period_to=None).count() == 1
     settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 15  # the demo has 14 tasks
     refresh_dashboard_snapshot()
     assert DashboardSnapshot.objects.count() == 0
@@ -145,9 +145,51 @@ def test_a_refresh_keeps_only_the_latest(world):
     refresh_dashboard_snapshot()
     refresh_dashboard_snapshot()
     monitors = set(ReformArea.objects.values_list("monitoring_agency", flat=True))
-    levels = [(None, level) for level in ("", *AgencyKind.values)]
-    kept = list(DashboardSnapshot.objects.values_list("agency", "level"))
-    assert sorted(kept, key=str) == sorted([*levels, *((m, "") for m in monitors)], key=str)
+    levels = [(None, level, None) for level in ("", *AgencyKind.values)]
+    years = [(None, "", datetime.date(year, 12, 31)) for year in (2019, 2018)]
+    expected = [*levels, *years, *((m, "", None) for m in monitors)]
+    kept = list(DashboardSnapshot.objects.values_list("agency", "level", "period_to"))
+    assert sorted(kept, key=str) == sorted(expected, key=str)
+
+
+YEAR_2019 = {"tu_ngay": "01/01/2019", "den_ngay": "31/12/2019"}
+
+
+def test_it_shows_home_affairs_a_kept_year_from_its_snapshot_as_live(client, world, settings):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    for year in (YEAR_2019, {"tu_ngay": "01/01/2018", "den_ngay": "31/12/2018"}):
+        from_snapshot = client.get(URL, year)
+        assert "tính sẵn" in from_snapshot.text
+        settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 0
+        live = client.get(URL, year)
+        settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 5
+        assert "tính sẵn" not in live.text
+        assert body(from_snapshot) == body(live), year
+
+
+def test_a_year_with_another_filter_part_of_a_year_or_of_another_scope_is_live(client, world):
+    refresh_dashboard_snapshot()
+    complete("KT2019-02")  # after the snapshot, due in 2019
+    client.force_login(User.objects.get(username="sonoivu"))
+    stale = overdue(client.get(URL, YEAR_2019))
+    level = {"cap": RemediationTask.objects.get(finding__code="KT2019-02").lead_agency.kind}
+    assert "tính sẵn" not in client.get(URL, {**YEAR_2019, **level}).text
+    assert overdue(client.get(URL, {**YEAR_2019, "den_ngay": "30/12/2019"})) == stale - 1
+    assert overdue(client.get(URL, {"tu_ngay": "01/01/2017", "den_ngay": "31/12/2017"})) == 0
+    client.force_login(User.objects.get(username="sotuphap"))  # monitors LV2
+    assert "tính sẵn" not in client.get(URL, YEAR_2019).text
+
+
+def test_it_links_the_current_filters_over_each_kept_year(client, world):
+    client.force_login(User.objects.get(username="sonoivu"))
+    page = client.get(URL, {"cap": "district_pc"}).text
+    links = re.findall(r'href="(/tong-hop/\?[^"]*tu_ngay[^"]*)"', page)
+    assert [link.replace("&amp;", "&") for link in links] == [
+        f"/tong-hop/?cap=district_pc&den_ngay=31%2F12%2F{year}&ngay=01%2F12%2F2019"
+        f"&tu_ngay=01%2F01%2F{year}"
+        for year in (2019, 2018)
+    ]
 
 
 def test_it_shows_home_affairs_a_level_from_its_snapshot_as_live(client, world, settings):
