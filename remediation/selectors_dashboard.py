@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 
+from .dashboard.as_of import figures_before
 from .dashboard.figures import Figures, figures_compute
 from .dashboard.forms import DashboardFilterForm
 from .dashboard.months import month_window
@@ -32,24 +33,32 @@ def dashboard_figures(
     province = visible_agency_ids(user=user) is None
     level = filters.pop("cap", "") if province else ""
     period = (filters.pop("tu_ngay", None), filters.pop("den_ngay", None))
-    if not live and not filters and as_of == timezone.localdate():
+    parts = [form.apply(part) for part in task_parts_visible_to(user=user)]
+    months = month_window(as_of, *form.period())
+    today = timezone.localdate()
+    if not live and not filters and as_of <= today:
         # The province's (or one of its levels' or kept years'), or a
         # monitoring department's (one of its users sees exactly
-        # ``agency_scope_tasks`` of it); no other scope has one.
-        figures = None
-        if province and (period == EVERY_TASK or (not level and period in kept_years(as_of))):
-            figures = snapshot_figures(as_of, level=level, period=period)
-            if figures is None:
+        # ``agency_scope_tasks`` of it); no other scope has one. An earlier
+        # as-of date is derived from today's (``figures_before``).
+        kept = None
+        if province and (period == EVERY_TASK or (not level and period in kept_years(today))):
+            kept = snapshot_figures(today, level=level, period=period)
+            if kept is None:
                 snapshot_refresh_soon()
         elif user.agency_id and period == EVERY_TASK:
-            figures = snapshot_figures(as_of, agency_id=user.agency_id)
-        if figures is not None:
-            return figures
+            kept = snapshot_figures(today, agency_id=user.agency_id)
+        if kept is not None and as_of == today:
+            return kept
+        if kept is not None:
+            figures = figures_before(kept, parts=parts, as_of=as_of, months=months)
+            if figures is not None:
+                return figures
     return figures_compute(
         dashboard_tasks(user=user, form=form),
-        parts=[form.apply(part) for part in task_parts_visible_to(user=user)],
+        parts=parts,
         as_of=as_of,
-        months=month_window(as_of, *form.period()),
+        months=months,
         page=page,
         names=form.names,
     )

@@ -61,7 +61,7 @@ SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL random_page_cost = 1.1")
 CLASS_CODES = {state: code for code, state in enumerate(DeadlineState, start=1)}
 
 
-def _union(parts: list[QuerySet], *fields) -> tuple[str, list]:
+def parts_union(parts: list[QuerySet], *fields) -> tuple[str, list]:
     """The parts' rows of ``fields`` as one ``UNION ALL`` (empty SQL: no part
     can hold a task)."""
     statements, params = [], []
@@ -184,7 +184,7 @@ def grouped_in_one_scan(
     # d4, the finding's directive, only where it is another document than
     # the task's (``SETS``).
     *dimensions, source = DIMENSIONS
-    tasks_sql, params = _union(
+    tasks_sql, params = parts_union(
         [
             part.annotate(
                 dashboard_class=deadline_class_expression(today, CLASS_CODES),

@@ -26,13 +26,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import AgencyKind, ReformArea
 
 from ..models import DashboardSnapshot, RemediationTask
 from ..selectors import agency_scope_tasks
+from . import writes
 from .figures import AgencyRow, Counts, Figures, Month, NamedRow, figures_compute
 from .forms import DashboardFilterForm
 from .months import month_window
@@ -155,8 +156,9 @@ def snapshot_figures(
         return None
     pk, computed_at = latest
     if latest not in _decoded:
-        data = DashboardSnapshot.objects.values_list("data", flat=True).get(pk=pk)
+        data, seen = DashboardSnapshot.objects.values_list("data", "seen").get(pk=pk)
         figures = figures_from_json(data, computed_at)
+        figures.seen = seen
         figures.memo = {}
         figures.snapshot_agency_id = agency_id
         _decoded[latest] = figures
@@ -202,6 +204,34 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
         return None
     today = timezone.localdate()
     started = timezone.now()
+    # Every figure from one database snapshot, kept with them: a view at an
+    # earlier date is derived from them while nothing was written since
+    # (``as_of``). Only a transaction of its own can be made REPEATABLE READ
+    # (a test's is not).
+    isolate = not connection.in_atomic_block
+    with transaction.atomic():
+        seen = writes.snapshot_begin(isolate=isolate)
+        computed = _computed(tasks, today)
+        snapshots = [
+            DashboardSnapshot.objects.create(
+                agency_id=agency_id,
+                level=level,
+                period_from=first,
+                period_to=last,
+                as_of=today,
+                computed_at=started,
+                data=figures_to_json(figures),
+                seen=seen,
+            )
+            for (agency_id, level, (first, last)), figures in computed.items()
+        ]
+        DashboardSnapshot.objects.exclude(pk__in=[s.pk for s in snapshots]).delete()
+        writes.forget_seen(seen)
+    return snapshots[0]
+
+
+def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
+    """The figures of every kept view, by (agency, level, period)."""
     months = month_window(today, None, None)
     computed = {(None, "", EVERY_TASK): figures_compute(tasks, as_of=today, months=months)}
     for level in AgencyKind.values:
@@ -225,18 +255,4 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
         computed[agency_id, "", EVERY_TASK] = figures_compute(
             scope, parts=parts, as_of=today, months=months
         )
-    with transaction.atomic():
-        snapshots = [
-            DashboardSnapshot.objects.create(
-                agency_id=agency_id,
-                level=level,
-                period_from=first,
-                period_to=last,
-                as_of=today,
-                computed_at=started,
-                data=figures_to_json(figures),
-            )
-            for (agency_id, level, (first, last)), figures in computed.items()
-        ]
-        DashboardSnapshot.objects.exclude(pk__in=[s.pk for s in snapshots]).delete()
-    return snapshots[0]
+    return computed

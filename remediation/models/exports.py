@@ -111,6 +111,10 @@ class DashboardSnapshot(models.Model):
     as_of = models.DateField(_("tính đến ngày"))
     computed_at = models.DateTimeField(_("tính lúc"), default=timezone.now)
     data = models.JSONField(_("số liệu"))
+    # The database snapshot the figures were computed in (PostgreSQL's
+    # ``pg_current_snapshot()``): whether anything was written since
+    # (``dashboard.writes``).
+    seen = models.TextField(_("ảnh dữ liệu"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp lưu sẵn")

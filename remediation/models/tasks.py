@@ -338,6 +338,16 @@ class RemediationTask(models.Model):
                 include=DASHBOARD_COLUMNS,
                 name="task_due_dashboard",
             ),
+            # A view at an earlier as-of date derived from today's snapshot
+            # (``dashboard.as_of``): the tasks completed between the two days,
+            # from the index alone. Completed tasks only: the open ones'
+            # ``open_until`` is NEVER.
+            models.Index(
+                fields=["open_until", "effective_due_date"],
+                include=DASHBOARD_COLUMNS[1:],
+                condition=models.Q(open_until__lt=NEVER),
+                name="task_completed_dashboard",
+            ),
             # A monitoring department's dashboard (``involving_parts``): what
             # it monitors, from the index alone.
             models.Index(
