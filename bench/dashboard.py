@@ -239,6 +239,7 @@ def run(args) -> None:
     area = ReformArea.objects.get(code="LV3")
     today = timezone.localdate()
     year = f"tu_ngay=01/01/{today.year}&den_ngay=31/12/{today.year}"
+    june, january = f"ngay=01/06/{today.year}", f"ngay=01/01/{today.year}"
     timed("snapshot refresh (Celery beat's job)", dashboard_snapshot_refresh)
     live = {"DASHBOARD_SNAPSHOT_MIN_TASKS": 0}
     scenarios = [
@@ -258,13 +259,23 @@ def run(args) -> None:
             live,
             args.live_loads,
         ),
-        # Another as-of date: the whole province, live (no snapshot of it).
-        ("coordinator, as of 1 June", coordinator, f"ngay=01/06/{today.year}", {}, args.live_loads),
+        # An earlier as-of date: derived from today's snapshot (``as_of``),
+        # and live as it is once anything was written after the snapshot.
+        ("coordinator, as of 1 June (from the snapshot)", coordinator, june, {}),
+        ("coordinator, as of 1 June (live)", coordinator, june, live, args.live_loads),
+        ("coordinator, as of 1 January (from the snapshot)", coordinator, january, {}),
+        (
+            "coordinator, communes as of 1 June (from the snapshot)",
+            coordinator,
+            f"cap=commune_pc&{june}",
+            {},
+        ),
         ("district officer, no filter", officer, "", {}),
         ("district officer, this year", officer, year, {}),
         ("monitoring department, no filter (snapshot)", monitor, "", {}),
         ("monitoring department, no filter (live)", monitor, "", live),
         ("monitoring department, this year", monitor, year, {}),
+        ("monitoring department, as of 1 June (from the snapshot)", monitor, june, {}),
     ]
     # The task list behind the dashboard's links: tasks the filters match lie
     # late in the list's order (a recent inspection, a month, within their

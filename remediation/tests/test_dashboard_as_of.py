@@ -1,0 +1,138 @@
+"""A view at an earlier as-of date derived from today's snapshot
+(``dashboard.as_of``): the very page a live view renders, and live as soon
+as anything was written after the snapshot."""
+
+import datetime
+import random
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from agencies.models import Agency, AgencyKind, User
+from remediation.dashboard import as_of, snapshot, writes
+from remediation.demo import load_demo_scenario
+from remediation.models import Finding, RemediationTask, TaskStatus
+from remediation.tasks import refresh_dashboard_snapshot
+from remediation.tests.factories import FindingFactory, RemediationTaskFactory
+
+# Committed, as in production: the refresh's REPEATABLE READ transaction and
+# the writes it must not miss are transactions of their own.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+URL = "/tong-hop/"
+TODAY = datetime.date(2019, 12, 1)
+EARLIER = ["01/01/2019", "01/06/2019", "15/11/2019", "27/11/2019", "30/11/2019"]
+
+
+@pytest.fixture
+def world(settings, time_machine):
+    snapshot._decoded.clear()
+    cache.delete(snapshot.REFRESH_SOON_KEY)
+    time_machine.move_to(datetime.datetime(2019, 12, 1, 9, 0, tzinfo=HANOI))
+    settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 5
+    load_demo_scenario()
+    # Tasks due and completed on every side of the dates compared, some
+    # extended: every change of class between two days.
+    rng = random.Random(5)
+    findings = list(Finding.objects.all())
+    agencies = list(Agency.objects.exclude(kind=AgencyKind.PROVINCIAL_PC))
+    for _ in range(120):
+        due = datetime.date(2018, 12, 1) + datetime.timedelta(days=rng.randrange(420))
+        extended = due + datetime.timedelta(days=20) if rng.random() < 0.2 else None
+        done = (extended or due) + datetime.timedelta(days=rng.randrange(-40, 40))
+        completed = done <= TODAY and rng.random() < 0.6
+        like, lead = rng.choice(findings), rng.choice(agencies)
+        RemediationTaskFactory(
+            finding=FindingFactory(
+                inspection=like.inspection,
+                agency=lead,
+                reform_area=like.reform_area,
+                criterion=like.criterion,
+                source_directive=like.source_directive,
+            ),
+            directive=like.source_directive if rng.random() < 0.5 else None,
+            lead_agency=lead,
+            due_date=due,
+            extended_due_date=extended,
+            status=TaskStatus.COMPLETED if completed else TaskStatus.OPEN,
+            completed_on=done if completed else None,
+        )
+    yield
+    snapshot._decoded.clear()
+
+
+def body(response) -> str:
+    text = response.text.split('<section class="dashboard-section"', 1)[1]
+    return re.sub(r"<p class=\"muted\">.*?</p>", "", text, flags=re.S)
+
+
+def both(client, settings, params):
+    """The page from the snapshot, then live."""
+    derived = client.get(URL, params)
+    settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 0
+    live = client.get(URL, params)
+    settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 5
+    assert "tính sẵn" not in live.text
+    return derived, live
+
+
+@pytest.mark.parametrize(
+    ("username", "view"),
+    [
+        ("sonoivu", {}),
+        ("sonoivu", {"cap": AgencyKind.DEPARTMENT}),
+        ("sonoivu", {"tu_ngay": "01/01/2019", "den_ngay": "31/12/2019"}),
+        ("sotuphap", {}),  # monitors LV2
+    ],
+)
+def test_it_derives_an_earlier_day_from_the_snapshot_as_live(
+    client, world, settings, monkeypatch, username, view
+):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username=username))
+    for day in EARLIER:
+        derived, live = both(client, settings, {**view, "ngay": day, "sap_xep": "-qua_han"})
+        assert "tính sẵn" in derived.text, day
+        assert body(derived) == body(live), day
+
+
+def test_a_write_after_the_snapshot_makes_it_live(client, world):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    assert "tính sẵn" in client.get(URL, {"ngay": "30/11/2019"}).text
+    task = RemediationTask.objects.filter(status=TaskStatus.OPEN).first()
+    task.status, task.completed_on = TaskStatus.COMPLETED, datetime.date(2019, 11, 30)
+    task.save()
+    assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+    refresh_dashboard_snapshot()
+    assert "tính sẵn" in client.get(URL, {"ngay": "30/11/2019"}).text
+
+
+def test_a_later_day_or_too_many_changing_tasks_is_live(client, world, monkeypatch):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    assert "tính sẵn" not in client.get(URL, {"ngay": "02/12/2019"}).text
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 0.0)
+    assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+
+
+def writes_kept() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {writes.WRITES}")  # noqa: S608 - our table
+        return cursor.fetchone()[0]
+
+
+def test_the_refresh_forgets_the_writes_it_saw(world):
+    assert writes_kept() > 0  # the demo's
+    refresh_dashboard_snapshot()
+    assert writes_kept() == 0
+    Agency.objects.filter(code="STNMT").update(name="Sở Tài nguyên và Môi trường tỉnh")
+    assert writes_kept() == 1
