@@ -20,6 +20,7 @@ of the scope's; otherwise the page aggregates live.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 
@@ -72,6 +73,13 @@ class Shifts:
     total: Shift | None = None
 
 
+# Derived figures kept with their snapshot (its ``memo``), per day and
+# months, this many at most: the same snapshot, with nothing written since,
+# gives the same figures, so paging through a view, sorting it or another
+# user's look at it reads them again (and the page's own memo of them).
+DERIVED_KEPT = 8
+
+
 def figures_before(
     kept: Figures, *, parts: list[QuerySet], as_of: datetime.date, months: Months
 ) -> Figures | None:
@@ -81,6 +89,23 @@ def figures_before(
     today = kept.as_of
     if connection.vendor != "postgresql" or as_of >= today or writes.written_since(kept.seen):
         return None
+    derived = kept.memo.setdefault("derived", collections.OrderedDict())
+    key = (as_of, tuple(months))
+    figures = derived.get(key)
+    if figures is None:
+        figures = _derived(kept, parts=parts, as_of=as_of, months=months)
+        if figures is None:
+            return None
+        derived[key] = figures
+        while len(derived) > DERIVED_KEPT:
+            derived.popitem(last=False)
+    return figures
+
+
+def _derived(
+    kept: Figures, *, parts: list[QuerySet], as_of: datetime.date, months: Months
+) -> Figures | None:
+    today = kept.as_of
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     # Disjoint ranges, each read through an index: as one OR (or a NOT),
     # the whole of an index is read (100 ms at 1,000,000 tasks, against 15).
@@ -117,6 +142,7 @@ def figures_before(
         trend=_trend(parts, months, as_of),
         computed_at=kept.computed_at,
         snapshot_agency_id=kept.snapshot_agency_id,
+        memo={},
     )
 
 

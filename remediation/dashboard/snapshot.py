@@ -201,6 +201,7 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     # Whether there is a threshold-th task, without counting them all.
     if not threshold or not tasks.order_by().values_list("pk")[threshold - 1 : threshold]:
         DashboardSnapshot.objects.all().delete()
+        writes.forget_all()
         return None
     today = timezone.localdate()
     started = timezone.now()

@@ -102,3 +102,10 @@ def forget_seen(seen: str) -> None:
             cursor.execute(
                 f"DELETE FROM {WRITES} WHERE pg_visible_in_snapshot(xid, %s::pg_snapshot)", [seen]
             )
+
+
+def forget_all() -> None:
+    """No snapshot is kept: no write needs remembering."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {WRITES}")
