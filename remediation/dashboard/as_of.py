@@ -30,7 +30,7 @@ from django.db.models.functions import NullIf
 
 from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_class_expression
 from . import writes
-from .figures import DIMENSIONS, Figures, NamedRow, trend
+from .figures import DIMENSIONS, Figures, NamedRow, most_pressing, trend
 from .halves import agency_split, estimated_tasks
 from .months import Months, trend_filters
 from .one_scan import CLASS_CODES, SETTINGS, parts_union
@@ -123,6 +123,13 @@ def _derived(
     def named(rows: list[NamedRow], by_id: dict) -> list[NamedRow]:
         return [NamedRow(r.id, r.name, _shifted(r.counts, by_id.get(r.id), as_of)) for r in rows]
 
+    def pressing(rows: list[NamedRow], by_id: dict) -> list[NamedRow]:
+        """Only the rows the page may show (``most_pressing``), as a live
+        page keeps them: a national catalogue has 15,000."""
+        counts = {r.id: _shifted(r.counts, by_id.get(r.id), as_of) for r in rows}
+        shown = most_pressing(counts)
+        return [NamedRow(r.id, r.name, counts[r.id]) for r in rows if r.id in shown]
+
     areas = [
         NamedRow(
             area.id,
@@ -137,12 +144,14 @@ def _derived(
         total=_shifted(kept.total, shifts.total, as_of),
         agencies=_agencies(kept.agencies, shifts.agencies, as_of),
         areas=areas,
-        directives=named(kept.directives, shifts.directives),
-        inspections=named(kept.inspections, shifts.inspections),
+        directives=pressing(kept.directives, shifts.directives),
+        inspections=pressing(kept.inspections, shifts.inspections),
         trend=_trend(parts, months, as_of),
         computed_at=kept.computed_at,
         snapshot_agency_id=kept.snapshot_agency_id,
         memo={},
+        directives_counted=len(kept.directives),
+        inspections_counted=len(kept.inspections),
     )
 
 
@@ -188,25 +197,13 @@ def _shifted(counts: Counts, shift: Shift | None, as_of: datetime.date) -> Count
     )
 
 
-def _sum_into(was: Shift, shift: Shift) -> None:
-    """Add ``shift`` to ``was`` (the oldest date: the earlier)."""
-    for i in range(len(SHIFTED)):
-        was[i] += shift[i]
-    if shift[-1] and (was[-1] is None or shift[-1] < was[-1]):
-        was[-1] = shift[-1]
-
-
-def _add(into: dict, key, shift: Shift) -> None:
-    if key in into:
-        _sum_into(into[key], shift)
-    else:
-        into[key] = list(shift)
-
-
 def _shifts(changed: list[QuerySet], as_of: datetime.date, today: datetime.date) -> Shifts:
     """The shifts of the changing tasks, grouped as the one scan groups them
     (``scan_rows.SETS``): by agency, (area, criterion), inspection and
-    (directive, the finding's other directive)."""
+    (directive, the finding's other directive), then summed in the
+    statement into one row per agency, area, criterion, inspection,
+    document and the total (a national catalogue's halves give 40,000 rows
+    to sum)."""
     *dimensions, source = DIMENSIONS
     sql, params = parts_union(
         [
@@ -227,20 +224,20 @@ def _shifts(changed: list[QuerySet], as_of: datetime.date, today: datetime.date)
     shifts = Shifts()
     if not sql:
         return shifts
+    shifted = [f"s{i}" for i in range(len(SHIFTED))]
     counts = ", ".join(
         f"count(*) FILTER (WHERE was = {CLASS_CODES[state]})"
-        f" - count(*) FILTER (WHERE now = {CLASS_CODES[state]})"
-        for state in SHIFTED
+        f" - count(*) FILTER (WHERE now = {CLASS_CODES[state]}) AS {column}"
+        for state, column in zip(SHIFTED, shifted, strict=True)
     )
     sets = ", ".join(f"({', '.join(columns)})" for columns in SETS.values())
     aggregate = f"""
-        SELECT GROUPING({", ".join(GROUPED)}), {", ".join(GROUPED)}, {counts},
-            min(due) FILTER (WHERE was = {CLASS_CODES[DeadlineState.OVERDUE]})
+        SELECT GROUPING({", ".join(GROUPED)}) AS g, {", ".join(GROUPED)}, {counts},
+            min(due) FILTER (WHERE was = {CLASS_CODES[DeadlineState.OVERDUE]}) AS oldest
         FROM u {{where}} GROUP BY GROUPING SETS ({sets})
     """  # noqa: S608 - names and class codes are ours
     # Two halves of the agencies side by side, as a large live view's
-    # (``halves``): a group of the finding's dimensions comes in both,
-    # summed here.
+    # (``halves``): a group of the finding's dimensions comes in both.
     split = agency_split()
     if split is None:
         aggregates = aggregate.format(where="")
@@ -249,33 +246,49 @@ def _shifts(changed: list[QuerySet], as_of: datetime.date, today: datetime.date)
             f"({aggregate.format(where=f'WHERE agency {op} %s')})" for op in ("<", ">=")
         )
         params = [*params, split, split]
+    codes = {name: code for code, name in CODES.items()}
+    sums = ", ".join([*(f"coalesce(sum({c}), 0)::int" for c in shifted), "min(oldest)"])
+
+    def summed(name: str, keys: list[str], source: str) -> str:
+        """One row per ``keys`` (one or two) of ``source``."""
+        selected = ", ".join([*keys, "NULL::bigint"][:2])
+        return f"SELECT '{name}', {selected}, {sums} FROM {source} GROUP BY {', '.join(keys)}"  # noqa: S608 - ours
+
+    pairs = f"FROM h WHERE g = {codes['pair']}"
+    documents = (
+        f"(SELECT d3 AS k, {', '.join(shifted)}, oldest {pairs}"
+        f" UNION ALL SELECT d4, {', '.join(shifted)}, oldest {pairs}) AS d WHERE k IS NOT NULL"
+    )
+    criteria = f"(SELECT * FROM h WHERE g = {codes['criteria']} AND d0 IS NOT NULL) AS c"  # noqa: S608 - ours
     statement = f"""
-        WITH u ({", ".join(GROUPED)}, was, now, due) AS NOT MATERIALIZED ({sql})
-        {aggregates}
-    """
+        WITH u ({", ".join(GROUPED)}, was, now, due) AS NOT MATERIALIZED ({sql}),
+        h AS MATERIALIZED ({aggregates})
+        SELECT 'agency', agency, NULL::bigint, {", ".join(shifted)}, oldest
+            FROM h WHERE g = {codes["agency"]}
+        UNION ALL SELECT 'total', NULL, NULL, {sums} FROM h WHERE g = {codes["agency"]}
+        UNION ALL {summed("area", ["d0"], criteria)}
+        UNION ALL {summed("criterion", ["d0", "d1"], f"{criteria} WHERE d1 IS NOT NULL")}
+        UNION ALL {summed("inspection", ["d2"], f"h WHERE g = {codes['inspection']}")}
+        UNION ALL {summed("document", ["k"], documents)}
+    """  # noqa: S608 - names and class codes are ours; values are parameters
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in SETTINGS:
             cursor.execute(setting)
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    total: Shift = [0] * len(SHIFTED) + [None]
-    for code, agency, area, criterion, inspection, directive, other, *shift in rows:
-        name = CODES[code]
-        if name == "agency":
-            shifts.agencies[agency] = shift
-            _sum_into(total, shift)
-        elif name == "criteria":
-            if area is not None:
-                _add(shifts.areas, area, shift)
-                if criterion is not None:  # its link filters on both
-                    _add(shifts.criteria, (area, criterion), shift)
-        elif name == "inspection":
-            _add(shifts.inspections, inspection, shift)
+    by_name = {
+        "agency": shifts.agencies,
+        "area": shifts.areas,
+        "inspection": shifts.inspections,
+        "document": shifts.directives,
+    }
+    for name, key, second, *shift in rows:
+        if name == "total":
+            shifts.total = shift
+        elif name == "criterion":
+            shifts.criteria[key, second] = shift
         else:
-            for document in (directive, other):
-                if document is not None:
-                    _add(shifts.directives, document, shift)
-    shifts.total = total
+            by_name[name][key] = shift
     return shifts
 
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from agencies.models import Agency, AgencyKind, User
-from remediation.dashboard import as_of, snapshot, writes
+from remediation.dashboard import as_of, figures, snapshot, writes
 from remediation.demo import load_demo_scenario
 from remediation.models import Finding, RemediationTask, TaskStatus
 from remediation.tasks import refresh_dashboard_snapshot
@@ -28,7 +28,8 @@ pytestmark = [
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 URL = "/tong-hop/"
 TODAY = datetime.date(2019, 12, 1)
-EARLIER = ["01/01/2019", "01/06/2019", "15/11/2019", "27/11/2019", "30/11/2019"]
+# Kept days (the first of a month), and days derived from the next kept day.
+EARLIER = ["01/01/2019", "01/06/2019", "20/05/2019", "31/10/2019", "27/11/2019", "30/11/2019"]
 
 
 @pytest.fixture
@@ -106,6 +107,20 @@ def test_it_derives_an_earlier_day_from_the_snapshot_as_live(
             assert body(derived) == body(live), (day, sort)
 
 
+def test_it_shows_the_most_pressing_rows_of_a_long_breakdown_as_live(
+    client, world, settings, monkeypatch
+):
+    monkeypatch.setattr(figures, "BREAKDOWN_ROWS", 1)
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    for day in ("20/05/2019", "30/11/2019"):
+        derived, live = both(client, settings, {"ngay": day})
+        assert "tính sẵn" in derived.text, day
+        assert re.search(r"1 / \d+ dòng", derived.text), day
+        assert body(derived) == body(live), day
+
+
 def test_a_write_after_the_snapshot_makes_it_live(client, world):
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
@@ -144,3 +159,9 @@ def test_a_province_without_snapshots_remembers_no_writes(world, settings):
     settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 0
     refresh_dashboard_snapshot()
     assert writes_kept() == 0
+
+
+def test_no_changing_task_shifts_nothing(world):
+    shifts = as_of._shifts([RemediationTask.objects.filter(pk=-1)], TODAY, TODAY)
+    assert shifts.total == [0, 0, 0, 0, 0, None]
+    assert not shifts.agencies and not shifts.directives
