@@ -26,14 +26,13 @@ import datetime
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import NullIf
 
 from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_class_expression
 from . import writes
-from .figures import DIMENSIONS, Figures, NamedRow, most_pressing, trend
+from .figures import Figures, NamedRow, most_pressing, trend
 from .halves import agency_split, estimated_tasks
 from .months import Months, trend_filters
-from .one_scan import CLASS_CODES, SETTINGS, parts_union
+from .one_scan import CLASS_CODES, SETTINGS, keyed_union
 from .rows import AgencyRow, Counts
 
 # Past this share of the scope's tasks, the two classes of each cost more
@@ -204,23 +203,11 @@ def _shifts(changed: list[QuerySet], as_of: datetime.date, today: datetime.date)
     statement into one row per agency, area, criterion, inspection,
     document and the total (a national catalogue's halves give 40,000 rows
     to sum)."""
-    *dimensions, source = DIMENSIONS
-    sql, params = parts_union(
-        [
-            part.annotate(
-                dashboard_then=deadline_class_expression(as_of, CLASS_CODES),
-                dashboard_now=deadline_class_expression(today, CLASS_CODES),
-                dashboard_other_document=NullIf(source, "directive_id"),
-            )
-            for part in changed
-        ],
-        "lead_agency_id",
-        *dimensions,
-        "dashboard_other_document",
-        "dashboard_then",
-        "dashboard_now",
-        "effective_due_date",
-    )
+    classes = {
+        "dashboard_then": deadline_class_expression(as_of, CLASS_CODES),
+        "dashboard_now": deadline_class_expression(today, CLASS_CODES),
+    }
+    sql, params = keyed_union(changed, classes, "effective_due_date")
     shifts = Shifts()
     if not sql:
         return shifts

@@ -75,6 +75,28 @@ def parts_union(parts: list[QuerySet], *fields) -> tuple[str, list]:
     return " UNION ALL ".join(statements), params
 
 
+def keyed_union(parts: list[QuerySet], classes: dict, *columns: str) -> tuple[str, list]:
+    """``parts_union`` of what the one scan groups by: the lead agency, the
+    finding's ``DIMENSIONS`` (its directive only where it is another
+    document than the task's: ``SETS``), then ``classes`` (annotations) and
+    ``columns``."""
+    from .figures import DIMENSIONS
+
+    *dimensions, source = DIMENSIONS
+    annotated = [
+        part.annotate(**classes, dashboard_other_document=NullIf(source, "directive_id"))
+        for part in parts
+    ]
+    return parts_union(
+        annotated,
+        "lead_agency_id",
+        *dimensions,
+        "dashboard_other_document",
+        *classes,
+        *columns,
+    )
+
+
 def _months_apart(parts: list[QuerySet], large: bool) -> bool:
     """Whether the trend's lines are read apart, each a range of an index
     (far fewer rows than the scan): for the whole province, over a period
@@ -181,21 +203,9 @@ def grouped_in_one_scan(
     # Grouped by ids only; the agencies' names are joined to the (few) agency
     # groups afterwards, not to every task. The parts are disjoint: their
     # UNION ALL is the tasks.
-    # d4, the finding's directive, only where it is another document than
-    # the task's (``SETS``).
-    *dimensions, source = DIMENSIONS
-    tasks_sql, params = parts_union(
-        [
-            part.annotate(
-                dashboard_class=deadline_class_expression(today, CLASS_CODES),
-                dashboard_other_document=NullIf(source, "directive_id"),
-            )
-            for part in parts
-        ],
-        "lead_agency_id",
-        *dimensions,
-        "dashboard_other_document",
-        "dashboard_class",
+    tasks_sql, params = keyed_union(
+        parts,
+        {"dashboard_class": deadline_class_expression(today, CLASS_CODES)},
         "effective_due_date",
         "open_until",
     )

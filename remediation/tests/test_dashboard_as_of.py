@@ -17,6 +17,7 @@ from remediation.demo import load_demo_scenario
 from remediation.models import Finding, RemediationTask, TaskStatus
 from remediation.tasks import refresh_dashboard_snapshot
 from remediation.tests.factories import FindingFactory, RemediationTaskFactory
+from remediation.tests.test_dashboard_snapshot import body, snapshot_and_live
 
 # Committed, as in production: the refresh's REPEATABLE READ transaction and
 # the writes it must not miss are transactions of their own.
@@ -69,21 +70,6 @@ def world(settings, time_machine):
     snapshot._decoded.clear()
 
 
-def body(response) -> str:
-    text = response.text.split('<section class="dashboard-section"', 1)[1]
-    return re.sub(r"<p class=\"muted\">.*?</p>", "", text, flags=re.S)
-
-
-def both(client, settings, params):
-    """The page from the snapshot, then live."""
-    derived = client.get(URL, params)
-    settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 0
-    live = client.get(URL, params)
-    settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 5
-    assert "tính sẵn" not in live.text
-    return derived, live
-
-
 @pytest.mark.parametrize(
     ("username", "view"),
     [
@@ -102,7 +88,9 @@ def test_it_derives_an_earlier_day_from_the_snapshot_as_live(
     for day in EARLIER:
         # The second sort reads the figures derived for the first again.
         for sort in ("-qua_han", "ty_le"):
-            derived, live = both(client, settings, {**view, "ngay": day, "sap_xep": sort})
+            derived, live = snapshot_and_live(
+                client, settings, {**view, "ngay": day, "sap_xep": sort}
+            )
             assert "tính sẵn" in derived.text, day
             assert body(derived) == body(live), (day, sort)
 
@@ -115,7 +103,7 @@ def test_it_shows_the_most_pressing_rows_of_a_long_breakdown_as_live(
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
     for day in ("20/05/2019", "30/11/2019"):
-        derived, live = both(client, settings, {"ngay": day})
+        derived, live = snapshot_and_live(client, settings, {"ngay": day})
         assert "tính sẵn" in derived.text, day
         assert re.search(r"1 / \d+ dòng", derived.text), day
         assert body(derived) == body(live), day
