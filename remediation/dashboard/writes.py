@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from agencies.models import Agency
+
 from ..models import RemediationTask
 
 WRITES = "remediation_dashboard_writes"
@@ -25,8 +27,6 @@ FUNCTION = "remediation_dashboard_written"
 
 
 def _watched() -> list[str]:
-    from agencies.models import Agency
-
     return [
         RemediationTask._meta.db_table,
         RemediationTask.supporting_agencies.through._meta.db_table,
