@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, User
 
+from .dashboard import current, writes
 from .dashboard.as_of import figures_before
 from .dashboard.figures import Figures, figures_compute
 from .dashboard.forms import DashboardFilterForm
-from .dashboard.months import month_window
+from .dashboard.months import Months, month_window
 from .dashboard.presentation import TablePage
-from .dashboard.snapshot import EVERY_TASK, kept_years, snapshot_figures, snapshot_refresh_soon
+from .dashboard.snapshot import (
+    EVERY_TASK,
+    Period,
+    kept_years,
+    snapshot_figures,
+    snapshot_refresh_soon,
+)
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
 from .selectors import task_parts_visible_to, tasks_visible_to, visible_agency_ids
 
@@ -37,23 +46,21 @@ def dashboard_figures(
     months = month_window(as_of, *form.period())
     today = timezone.localdate()
     if not live and not filters and as_of <= today:
-        # The province's (or one of its levels' or kept years'), or a
-        # monitoring department's (one of its users sees exactly
-        # ``agency_scope_tasks`` of it); no other scope has one. An earlier
-        # as-of date is derived from today's (``figures_before``).
-        kept = None
-        if province and (period == EVERY_TASK or (not level and period in kept_years(today))):
-            kept = snapshot_figures(today, level=level, period=period)
-            if kept is None:
-                snapshot_refresh_soon()
-        elif user.agency_id and period == EVERY_TASK:
-            kept = snapshot_figures(today, agency_id=user.agency_id)
-        if kept is not None and as_of == today:
-            return kept
-        if kept is not None:
-            figures = figures_before(kept, parts=parts, as_of=as_of, months=months)
-            if figures is not None:
-                return figures
+        # The snapshot kept, what was written since it and the tasks, as of
+        # one database snapshot (``writes.consistent``).
+        with writes.consistent() as isolated:
+            figures = _from_kept(
+                user=user,
+                province=province,
+                level=level,
+                period=period,
+                parts=parts,
+                as_of=as_of,
+                months=months,
+                isolated=isolated,
+            )
+        if figures is not None:
+            return figures
     return figures_compute(
         dashboard_tasks(user=user, form=form),
         parts=parts,
@@ -61,6 +68,49 @@ def dashboard_figures(
         months=months,
         page=page,
         names=form.names,
+    )
+
+
+def _from_kept(
+    *,
+    user: User,
+    province: bool,
+    level: str,
+    period: Period,
+    parts: list[QuerySet[RemediationTask]],
+    as_of: datetime.date,
+    months: Months,
+    isolated: bool,
+) -> Figures | None:
+    """The view from a snapshot kept: the province's (or one of its levels'
+    or kept years'), or a monitoring department's (one of its users sees
+    exactly ``agency_scope_tasks`` of it); no other scope has one. Today's
+    is brought up to date with the tasks written since (``current``), an
+    earlier day derived from it (``figures_before``). None: none kept, or
+    the view cannot be derived from it."""
+    today = timezone.localdate()
+    in_scope = None
+    if province and (period == EVERY_TASK or (not level and period in kept_years(today))):
+        kept = snapshot_figures(today, level=level, period=period)
+        if kept is None:
+            snapshot_refresh_soon()
+            return None
+    elif user.agency_id and period == EVERY_TASK:
+        kept = snapshot_figures(today, agency_id=user.agency_id)
+        if kept is None or as_of == today:
+            return kept  # the changes cannot be counted in its scope
+    else:
+        return None
+    # Outside a transaction of its own, a write could land between the
+    # reads: the snapshot is shown as computed, and no date derived.
+    unseen = writes.unseen(kept.seen, up_to=current.CHANGES_UP_TO) if isolated else None
+    if province:
+        if as_of == today:
+            return current.figures_now(kept, unseen, level=level, period=period, parts=parts)
+        if unseen is not None:
+            in_scope = current.province_scope(level, period, unseen.changes)
+    return figures_before(
+        kept, parts=parts, as_of=as_of, months=months, unseen=unseen, in_scope=in_scope
     )
 
 

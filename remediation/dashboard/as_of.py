@@ -13,9 +13,14 @@ them all). A task overdue at D is either overdue at T too (due before D) or
 one of those tasks: the oldest overdue due date at D is the earlier of the
 snapshot's, when it is before D, and theirs.
 
-Only while nothing was written since the snapshot (``writes``), for an
-earlier day, and while the tasks that change are at most ``CHANGED_UP_TO``
-of the scope's; otherwise the page aggregates live.
+The tasks written since the snapshot (``writes.unseen``) are taken as the
+snapshot saw them: the statement leaves them out, and their versions then
+are shifted in Python; the figures so derived are the snapshot's as of D,
+kept with it, and ``current`` counts the changes in them. For a scope the
+changes cannot be counted in (a monitoring department's), only while
+nothing was written since the snapshot. Only for an earlier day, and while
+the tasks that change are at most ``CHANGED_UP_TO`` of the scope's;
+otherwise the page aggregates live.
 """
 
 from __future__ import annotations
@@ -28,16 +33,19 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
 from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_class_expression
-from . import writes
+from . import current
 from .figures import Figures, NamedRow, most_pressing, trend
 from .halves import agency_split, estimated_tasks
 from .months import Months, trend_filters
 from .one_scan import CLASS_CODES, SETTINGS, keyed_union
 from .rows import AgencyRow, Counts
+from .writes import Change, Unseen
 
 # Past this share of the scope's tasks, the two classes of each cost more
 # than a live view's one.
 CHANGED_UP_TO = 0.4
+# Tasks written since the snapshot that the statement leaves out, at most.
+WRITTEN_UP_TO = 5_000
 # The classes a shift moves, in the order of ``Counts``' fields.
 SHIFTED = (
     DeadlineState.COMPLETED_ON_TIME,
@@ -80,30 +88,54 @@ DERIVED_KEPT = 8
 
 
 def figures_before(
-    kept: Figures, *, parts: list[QuerySet], as_of: datetime.date, months: Months
+    kept: Figures,
+    *,
+    parts: list[QuerySet],
+    as_of: datetime.date,
+    months: Months,
+    unseen: Unseen | None,
+    in_scope: current.Scope | None,
 ) -> Figures | None:
     """``kept`` (a snapshot of the scope whose disjoint ``parts`` are
-    given) as of the earlier day ``as_of``, with the trend of ``months``; or
-    None where it cannot be derived (see the module)."""
-    today = kept.as_of
-    if connection.vendor != "postgresql" or as_of >= today or writes.written_since(kept.seen):
+    given) as of the earlier day ``as_of``, with the trend of ``months``,
+    and the changes ``unseen`` since it counted where ``in_scope`` says
+    which are the scope's; or None where it cannot be derived (see the
+    module)."""
+    if connection.vendor != "postgresql" or as_of >= kept.as_of or unseen is None:
+        return None
+    if not (unseen.nothing if in_scope is None else unseen.countable):
+        return None
+    if len(unseen.changes) > WRITTEN_UP_TO:
         return None
     derived = kept.memo.setdefault("derived", collections.OrderedDict())
     key = (as_of, tuple(months))
     figures = derived.get(key)
     if figures is None:
-        figures = _derived(kept, parts=parts, as_of=as_of, months=months)
+        figures = _derived(
+            kept, parts=parts, as_of=as_of, months=months, unseen=unseen, in_scope=in_scope
+        )
         if figures is None:
             return None
         derived[key] = figures
         while len(derived) > DERIVED_KEPT:
             derived.popitem(last=False)
-    return figures
+    if not unseen.changes:
+        return figures
+    return current.brought_up_to_date(
+        figures, unseen.changes, in_scope=in_scope, parts=parts, trend_kept=True
+    )
 
 
 def _derived(
-    kept: Figures, *, parts: list[QuerySet], as_of: datetime.date, months: Months
+    kept: Figures,
+    *,
+    parts: list[QuerySet],
+    as_of: datetime.date,
+    months: Months,
+    unseen: Unseen,
+    in_scope: current.Scope | None,
 ) -> Figures | None:
+    """The snapshot's figures as of ``as_of``: its tasks as it saw them."""
     today = kept.as_of
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     # Disjoint ranges, each read through an index: as one OR (or a NOT),
@@ -117,7 +149,12 @@ def _derived(
     changed = [part.filter(range_) for part in parts for range_ in ranges]
     if sum(estimated_tasks(part) for part in changed) > CHANGED_UP_TO * kept.total.total:
         return None
+    written = list(unseen.changes)
+    if written:
+        changed = [part.exclude(pk__in=written) for part in changed]
     shifts = _shifts(changed, as_of, today)
+    if written:
+        _shift_as_seen(shifts, unseen.changes.values(), in_scope, as_of, today)
 
     def named(rows: list[NamedRow], by_id: dict) -> list[NamedRow]:
         return [NamedRow(r.id, r.name, _shifted(r.counts, by_id.get(r.id), as_of)) for r in rows]
@@ -145,7 +182,7 @@ def _derived(
         areas=areas,
         directives=pressing(kept.directives, shifts.directives),
         inspections=pressing(kept.inspections, shifts.inspections),
-        trend=_trend(parts, months, as_of),
+        trend=_trend(parts, months, as_of, unseen.changes, in_scope),
         computed_at=kept.computed_at,
         snapshot_agency_id=kept.snapshot_agency_id,
         memo={},
@@ -279,9 +316,48 @@ def _shifts(changed: list[QuerySet], as_of: datetime.date, today: datetime.date)
     return shifts
 
 
-def _trend(parts: list[QuerySet], months: Months, as_of: datetime.date):
+def _shift_as_seen(
+    shifts: Shifts,
+    changes,
+    in_scope: current.Scope,
+    as_of: datetime.date,
+    today: datetime.date,
+) -> None:
+    """Add to ``shifts`` those of the tasks written since the snapshot, in
+    their versions the snapshot saw (the statement left them out)."""
+    rows = {
+        "agency": shifts.agencies,
+        "area": shifts.areas,
+        "criterion": shifts.criteria,
+        "inspection": shifts.inspections,
+        "document": shifts.directives,
+    }
+    for version, _now in changes:
+        if version is None or not in_scope(version):
+            continue
+        was, now = current.class_of(version, as_of), current.class_of(version, today)
+        overdue = version.due if was == DeadlineState.OVERDUE else None
+        for kind, pk in current.counted_under(version):
+            if kind == "total":
+                shifts.total = shift = shifts.total or [0, 0, 0, 0, 0, None]
+            else:
+                shift = rows[kind].setdefault(pk, [0, 0, 0, 0, 0, None])
+            shift[SHIFTED.index(was)] += 1
+            shift[SHIFTED.index(now)] -= 1
+            if overdue and (shift[5] is None or overdue < shift[5]):
+                shift[5] = overdue
+
+
+def _trend(
+    parts: list[QuerySet],
+    months: Months,
+    as_of: datetime.date,
+    changes: dict[int, Change],
+    in_scope: current.Scope | None,
+):
     """The trend's two lines as of ``as_of`` (``trend_filters``), by day
-    then summed into months."""
+    then summed into months; as the snapshot saw the tasks written since
+    it (read now, with their changes taken off)."""
     if not months:
         return []
     falling_due, completed = trend_filters(months, as_of)
@@ -296,4 +372,8 @@ def _trend(parts: list[QuerySet], months: Months, as_of: datetime.date):
             for day, n in days:
                 month = day.replace(day=1)
                 line[month] = line.get(month, 0) + n
-    return trend(months, due, done)
+    lines = trend(months, due, done)
+    if not changes:
+        return lines
+    undone = {task: (now, before) for task, (before, now) in changes.items()}
+    return current.trend_changed(lines, undone, in_scope, as_of)

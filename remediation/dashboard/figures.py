@@ -66,6 +66,8 @@ class Figures:
     computed_at: datetime.datetime | None = None  # set when read from a snapshot
     snapshot_agency_id: int | None = None  # a monitoring department's snapshot
     seen: str = ""  # a snapshot's database snapshot (``writes``)
+    # A snapshot's figures with every task written since counted (``current``).
+    current: bool = False
     # A snapshot's figures never change: what the page derives from them
     # (agencies sorted and grouped, links) is kept here per process.
     memo: dict | None = None

@@ -1,0 +1,403 @@
+"""A snapshot's figures brought up to date with the tasks written since it
+(``writes.unseen``), for a view of the province's scope: the province, one
+of its agency levels, a kept year.
+
+Every count is a sum over tasks, so the figures now are the snapshot's, less
+what each task written since counted in its version the snapshot saw, plus
+what it counts in its version now (a few rows in Python, where the refresh
+groups a million). Both versions are counted by the one deadline rule
+(``deadline_state``) and under the same rows as the one scan
+(``figures.rolled_up``): the task's lead agency, its finding's area,
+(area, criterion) and inspection, and each document it answers.
+
+The oldest overdue due date is a minimum, which a removal cannot undo: where
+a version taken off was overdue and due on a row's oldest date, that row's
+oldest date is read again from the tasks (one grouped query per kind of row,
+through an index of the due date).
+
+Exact only while nothing but the tasks' counted columns was written
+(``Unseen.countable``: no agency written, the tasks not emptied); otherwise the
+page shows the snapshot as it was computed, and says when.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime
+from collections.abc import Callable, Iterator
+
+from django.db.models import Min, QuerySet
+
+from agencies.models import Agency, Criterion, ReformArea
+from directives.models import Directive
+
+from ..deadlines import NEVER, DeadlineState, deadline_q, deadline_state
+from ..models import Inspection
+from ..workflow import TaskStatus
+from .figures import AGENCY_FIELDS, Figures, Month, NamedRow
+from .rows import AgencyRow, Counts
+from .writes import Change, Unseen, Version
+
+# Past this many versions written since the snapshot (a large import), the
+# next refresh is nearer than the rows are cheap.
+CHANGES_UP_TO = 20_000
+
+Key = tuple[str, object]
+# Whether a task's version is of the scope viewed.
+Scope = Callable[[Version], bool]
+
+
+def class_of(version: Version, day: datetime.date) -> DeadlineState:
+    completed = version.open_until < NEVER
+    return deadline_state(
+        status=TaskStatus.COMPLETED if completed else TaskStatus.OPEN,
+        due_date=version.due,
+        completed_on=version.open_until if completed else None,
+        today=day,
+    )
+
+
+def counted_under(version: Version) -> Iterator[Key]:
+    """The rows a task counts in (``figures.rolled_up``)."""
+    yield "total", None
+    yield "agency", version.agency
+    if version.area:
+        yield "area", version.area
+        if version.criterion:  # its link filters on both
+            yield "criterion", (version.area, version.criterion)
+    if version.inspection:
+        yield "inspection", version.inspection
+    for pk in sorted({version.directive, version.source} - {None}):
+        yield "document", pk
+
+
+@dataclasses.dataclass
+class Delta:
+    """One row's counts now less the snapshot's."""
+
+    numbers: list[int] = dataclasses.field(default_factory=lambda: [0] * 6)
+    added_oldest: datetime.date | None = None  # of the versions put on, overdue
+    removed_oldest: datetime.date | None = None  # of the versions taken off, overdue
+
+
+FIELDS = ("completed_on_time", "completed_late", "in_time", "due_soon", "overdue")
+POSITION = {DeadlineState(field): i + 1 for i, field in enumerate(FIELDS)}
+
+
+def _earlier(a: datetime.date | None, b: datetime.date | None) -> datetime.date | None:
+    return b if a is None or (b is not None and b < a) else a
+
+
+def deltas(
+    changes: list[Change], in_scope: Callable[[Version], bool], day: datetime.date
+) -> dict[Key, Delta]:
+    by_key: dict[Key, Delta] = collections.defaultdict(Delta)
+    for before, now in changes:
+        for version, sign in ((before, -1), (now, 1)):
+            if version is None or not in_scope(version):
+                continue
+            state = class_of(version, day)
+            overdue = version.due if state == DeadlineState.OVERDUE else None
+            for key in counted_under(version):
+                delta = by_key[key]
+                delta.numbers[0] += sign
+                delta.numbers[POSITION[state]] += sign
+                if sign > 0:
+                    delta.added_oldest = _earlier(delta.added_oldest, overdue)
+                else:
+                    delta.removed_oldest = _earlier(delta.removed_oldest, overdue)
+    return by_key
+
+
+def province_scope(
+    level: str, period: tuple[datetime.date | None, datetime.date | None], changes
+) -> Scope:
+    """The province's scope, of one agency ``level`` (``cap``) or over a
+    ``period`` of due dates (``tu_ngay``, ``den_ngay``): the page's filters."""
+    first, last = period
+    kinds: dict[int, str] = {}
+    if level:
+        agencies = {v.agency for change in changes.values() for v in change if v is not None}
+        kinds = dict(Agency.objects.filter(pk__in=agencies).values_list("pk", "kind"))
+
+    def in_scope(version: Version) -> bool:
+        return (
+            (not level or kinds.get(version.agency) == level)
+            and (first is None or version.due >= first)
+            and (last is None or version.due <= last)
+        )
+
+    return in_scope
+
+
+def figures_now(
+    kept: Figures, unseen: Unseen | None, *, level: str, period, parts: list[QuerySet]
+) -> Figures:
+    """Today's snapshot of a province's view with the changes since it
+    counted, kept with it until more are written; the snapshot as computed
+    where they cannot be counted (``unseen`` None, or not only tasks)."""
+    if unseen is None or not unseen.countable or not unseen.changes:
+        return kept
+    memo = kept.memo.get("current")
+    if memo is None or memo[0] != unseen.token:
+        in_scope = province_scope(level, period, unseen.changes)
+        figures = brought_up_to_date(
+            kept, unseen.changes, in_scope=in_scope, parts=parts, trend_kept=True
+        )
+        kept.memo["current"] = memo = (unseen.token, figures)
+    return memo[1]
+
+
+def brought_up_to_date(
+    figures: Figures,
+    changes: dict[int, Change],
+    *,
+    in_scope: Callable[[Version], bool],
+    parts: list[QuerySet],
+    trend_kept: bool,
+) -> Figures:
+    """``figures`` (of the scope whose disjoint ``parts`` are given, as of
+    their own day) with ``changes`` counted; with ``trend_kept`` their
+    trend too (else it was read now)."""
+    day = figures.as_of
+    by_key = deltas(list(changes.values()), in_scope, day)
+    if not by_key:
+        return figures
+    oldest = _oldest_read_again(figures, by_key, parts, day)
+
+    def counts(key: Key, kept: Counts | None) -> Counts:
+        kept = kept or Counts()
+        delta = by_key.get(key)
+        if delta is None:
+            return kept
+        numbers = [
+            getattr(kept, name) + n
+            for name, n in zip(("total", *FIELDS), delta.numbers, strict=True)
+        ]
+        first = oldest[key] if key in oldest else _earlier(kept.oldest_due, delta.added_oldest)
+        return Counts(*numbers, first)
+
+    names = _Names(by_key)
+    agencies = _agencies(figures.agencies, by_key, counts, names)
+    areas = _areas(figures.areas, by_key, counts, names)
+    return dataclasses.replace(
+        figures,
+        total=counts(("total", None), figures.total),
+        agencies=agencies,
+        areas=areas,
+        directives=_named_rows(figures.directives, "document", by_key, counts, names),
+        inspections=_named_rows(figures.inspections, "inspection", by_key, counts, names),
+        trend=trend_changed(figures.trend, changes, in_scope, day) if trend_kept else figures.trend,
+        memo={},
+        current=True,
+    )
+
+
+def _oldest_read_again(
+    figures: Figures, by_key: dict[Key, Delta], parts: list[QuerySet], day: datetime.date
+) -> dict[Key, datetime.date | None]:
+    """The oldest overdue due date, now, of each row whose oldest was taken
+    off: read from the tasks, one grouped query per kind of row."""
+    kept = {("total", None): figures.total.oldest_due}
+    kept |= {("agency", row.id): row.counts.oldest_due for row in figures.agencies}
+    for area in figures.areas:
+        kept["area", area.id] = area.counts.oldest_due
+        kept |= {("criterion", (area.id, c.id)): c.counts.oldest_due for c in area.children}
+    kept |= {("document", row.id): row.counts.oldest_due for row in figures.directives}
+    kept |= {("inspection", row.id): row.counts.oldest_due for row in figures.inspections}
+    lost: dict[str, set] = collections.defaultdict(set)
+    for (kind, pk), delta in by_key.items():
+        first = kept.get((kind, pk))
+        if delta.removed_oldest is not None and first is not None and delta.removed_oldest <= first:
+            lost[kind].add(pk)
+    oldest: dict[Key, datetime.date | None] = {
+        (kind, pk): None for kind in lost for pk in lost[kind]
+    }
+    if not lost:
+        return oldest
+    overdue = [part.filter(deadline_q(DeadlineState.OVERDUE, day)).order_by() for part in parts]
+
+    def read(kind: str, columns: tuple[str, ...], **lookup) -> None:
+        for part in overdue:
+            rows = part.filter(**lookup).values_list(*columns).annotate(Min("effective_due_date"))
+            for *group, first in rows:
+                key = (kind, tuple(group) if len(group) > 1 else group[0])
+                oldest[key] = _earlier(oldest[key], first)
+
+    if lost["total"]:
+        for part in overdue:
+            first = part.aggregate(first=Min("effective_due_date"))["first"]
+            oldest["total", None] = _earlier(oldest["total", None], first)
+    if lost["agency"]:
+        read("agency", ("lead_agency_id",), lead_agency_id__in=lost["agency"])
+    if lost["area"]:
+        read("area", ("finding_area_id",), finding_area_id__in=lost["area"])
+    if lost["criterion"]:
+        criteria = {c for _a, c in lost["criterion"]}
+        pairs = ("finding_area_id", "finding_criterion_id")
+        for part in overdue:
+            rows = (
+                part.filter(finding_criterion_id__in=criteria)
+                .values_list(*pairs)
+                .annotate(Min("effective_due_date"))
+            )
+            for area, criterion, first in rows:
+                if ("criterion", (area, criterion)) in oldest:
+                    key = ("criterion", (area, criterion))
+                    oldest[key] = _earlier(oldest[key], first)
+    if lost["inspection"]:
+        read("inspection", ("finding_inspection_id",), finding_inspection_id__in=lost["inspection"])
+    if lost["document"]:
+        read("document", ("directive_id",), directive_id__in=lost["document"])
+        read(
+            "document",
+            ("finding_source_directive_id",),
+            finding_source_directive_id__in=lost["document"],
+        )
+    return oldest
+
+
+class _Names:
+    """Names of the rows the snapshot did not have, read on first need."""
+
+    def __init__(self, by_key: dict[Key, Delta]):
+        self.wanted: dict[str, set] = collections.defaultdict(set)
+        for kind, pk in by_key:
+            self.wanted[kind].add(pk)
+        self._read: dict[str, dict] = {}
+
+    def of(self, kind: str) -> dict:
+        if kind not in self._read:
+            ids = self.wanted[kind]
+            if kind == "agency":
+                fields = [f.removeprefix("lead_agency__") for f in AGENCY_FIELDS[1:]]
+                rows = Agency.objects.filter(pk__in=ids).values_list("pk", *fields)
+                self._read[kind] = {row[0]: row[1:] for row in rows}
+            elif kind == "area":
+                self._read[kind] = dict(ReformArea.objects.values_list("pk", "name"))
+            elif kind == "criterion":
+                rows = Criterion.objects.filter(pk__in={c for _a, c in ids})
+                self._read[kind] = {
+                    pk: f"{code}. {name}"
+                    for pk, code, name in rows.values_list("pk", "code", "name")
+                }
+            elif kind == "document":
+                rows = Directive.objects.filter(pk__in=ids).values_list("pk", "symbol")
+                self._read[kind] = dict(rows)
+            else:
+                rows = Inspection.objects.filter(pk__in=ids).values_list("pk", "name")
+                self._read[kind] = dict(rows)
+        return self._read[kind]
+
+    def area_order(self) -> dict[int, int]:
+        return {pk: i for i, pk in enumerate(self.of("area"))}
+
+
+def _agencies(rows: list[AgencyRow], by_key, counts, names: _Names) -> list[AgencyRow]:
+    """By id, as the snapshot's; without those left with no task."""
+    result, known = [], set()
+    for row in rows:
+        known.add(row.id)
+        key = ("agency", row.id)
+        if key not in by_key:
+            result.append(row)
+            continue
+        now = counts(key, row.counts)
+        if now.total:
+            result.append(dataclasses.replace(row, counts=now))
+    added = sorted(pk for kind, pk in by_key if kind == "agency" and pk not in known)
+    for pk in added:
+        now = counts(("agency", pk), None)
+        if now.total:
+            name, kind, parent, parent_name, key, parent_key = names.of("agency")[pk]
+            result.append(AgencyRow(pk, name, kind, parent, parent_name, now, key, parent_key))
+    if added:
+        result.sort(key=lambda row: row.id)
+    return result
+
+
+def _named_rows(
+    rows: list[NamedRow], kind: str, by_key, counts, names, belongs=lambda pk: True
+) -> list[NamedRow]:
+    """By name, as the snapshot's; without those left with no task; those
+    it did not have, of its ``kind`` that ``belongs``, added."""
+    result, known = [], set()
+    for row in rows:
+        known.add(row.id)
+        now = counts((kind, row.id), row.counts)
+        if now.total:
+            result.append(NamedRow(row.id, row.name, now, row.children))
+    added = [pk for k, pk in by_key if k == kind and pk not in known and belongs(pk)]
+    for pk in added:
+        now = counts((kind, pk), None)
+        if now.total:
+            result.append(NamedRow(pk, names.of(kind).get(pk, str(pk)), now))
+    if added:
+        result.sort(key=lambda row: row.name)
+    return result
+
+
+def _areas(areas: list[NamedRow], by_key, counts, names: _Names) -> list[NamedRow]:
+    result, known = [], set()
+    for area in areas:
+        known.add(area.id)
+        children = [dataclasses.replace(child, id=(area.id, child.id)) for child in area.children]
+        criteria = _criteria(children, area.id, by_key, counts, names)
+        now = counts(("area", area.id), area.counts)
+        if now.total:
+            result.append(NamedRow(area.id, area.name, now, criteria))
+    added = [pk for kind, pk in by_key if kind == "area" and pk not in known]
+    for pk in added:
+        now = counts(("area", pk), None)
+        if now.total:
+            criteria = _criteria([], pk, by_key, counts, names)
+            result.append(NamedRow(pk, names.of("area").get(pk, str(pk)), now, criteria))
+    if added:
+        order = names.area_order()
+        result.sort(key=lambda row: order.get(row.id, 0))
+    return result
+
+
+def _criteria(children: list[NamedRow], area: int, by_key, counts, names: _Names):
+    """An area's criteria, keyed (area, criterion) as ``counted_under``."""
+
+    class Named:
+        def of(self, kind: str) -> dict:
+            return {(area, pk): name for pk, name in names.of("criterion").items()}
+
+    rows = _named_rows(
+        children, "criterion", by_key, counts, Named(), belongs=lambda pk: pk[0] == area
+    )
+    return [NamedRow(row.id[1], row.name, row.counts) for row in rows]
+
+
+def trend_changed(
+    months: list[Month],
+    changes: dict[int, Change],
+    in_scope: Callable[[Version], bool],
+    day: datetime.date,
+) -> list[Month]:
+    """The two lines (``months.trend_ranges``) with the changes counted."""
+    if not months:
+        return months
+    first, last = months[0].start, months[-1].end
+    due: dict[datetime.date, int] = collections.Counter()
+    done: dict[datetime.date, int] = collections.Counter()
+    for before, now in changes.values():
+        for version, sign in ((before, -1), (now, 1)):
+            if version is None or not in_scope(version):
+                continue
+            if first <= version.due <= last:
+                due[version.due.replace(day=1)] += sign
+            if first <= version.open_until <= min(last, day):
+                done[version.open_until.replace(day=1)] += sign
+    return [
+        Month(
+            m.start,
+            m.end,
+            m.falling_due + due[m.start.replace(day=1)],
+            m.completed + done[m.start.replace(day=1)],
+        )
+        for m in months
+    ]

@@ -1,0 +1,180 @@
+"""A snapshot brought up to date with the tasks written since it
+(``dashboard.current``): today's view and an earlier day's are the very page
+a live view renders, whatever was written."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from agencies.models import Agency, AgencyKind, ReformArea, User
+from agencies.tests.factories import AgencyFactory
+from remediation.dashboard import as_of, current, writes
+from remediation.models import DashboardSnapshot, Finding, RemediationTask, TaskStatus
+from remediation.tasks import refresh_dashboard_snapshot
+from remediation.tests.factories import (
+    FindingFactory,
+    InspectionFactory,
+    RemediationTaskFactory,
+)
+from remediation.tests.test_dashboard_as_of import EARLIER, URL, world  # noqa: F401 - its fixture
+from remediation.tests.test_dashboard_snapshot import body, snapshot_and_live
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("world"),
+]
+
+CURRENT = "cộng mọi thay đổi sau đó"
+VIEWS = [
+    {},
+    {"cap": AgencyKind.DEPARTMENT},
+    {"cap": AgencyKind.COMMUNE_PC},
+    {"tu_ngay": "01/01/2019", "den_ngay": "31/12/2019"},
+]
+
+
+def a_commune_that_leads_nothing() -> Agency:
+    """Before the snapshot: an agency written after it shows the snapshot
+    as computed."""
+    district = Agency.objects.filter(kind=AgencyKind.DISTRICT_PC).first()
+    return AgencyFactory(
+        code="XA-MOI", name="UBND xã Mới Lập", kind=AgencyKind.COMMUNE_PC, parent=district
+    )
+
+
+def write_every_kind_of_change():
+    """After the snapshot: what officers, leaders, Home Affairs and an
+    import write."""
+    # Each agency's oldest overdue task completed: its oldest date must be
+    # read again.
+    for agency in Agency.objects.filter(led_tasks__status=TaskStatus.OPEN).distinct()[:6]:
+        oldest = (
+            RemediationTask.objects.filter(lead_agency=agency, status=TaskStatus.OPEN)
+            .order_by("effective_due_date")
+            .first()
+        )
+        oldest.status, oldest.completed_on = TaskStatus.COMPLETED, datetime.date(2019, 11, 30)
+        oldest.save()
+    # An extension granted, a task handed to another agency (of another level).
+    extended = RemediationTask.objects.filter(status=TaskStatus.OPEN).last()
+    extended.extended_due_date = datetime.date(2020, 3, 1)
+    extended.save()
+    moved = RemediationTask.objects.filter(lead_agency__kind=AgencyKind.DEPARTMENT).last()
+    moved.lead_agency = Agency.objects.filter(kind=AgencyKind.COMMUNE_PC).first()
+    moved.save()
+    # An import: a new inspection, an agency that led nothing, a new area.
+    area = ReformArea.objects.create(code="LV9", name="Lĩnh vực mới", order=99)
+    newcomer = Agency.objects.get(code="XA-MOI")
+    inspection = InspectionFactory(
+        name="Kiểm tra đột xuất 2019", leading_agency=Agency.objects.get(code="SNV")
+    )
+    for due in (datetime.date(2019, 6, 1), datetime.date(2019, 12, 3)):
+        RemediationTaskFactory(
+            finding=FindingFactory(inspection=inspection, agency=newcomer, reform_area=area),
+            lead_agency=newcomer,
+            due_date=due,
+        )
+    # A finding moved to another area: its tasks' copies follow (a trigger).
+    finding = Finding.objects.exclude(reform_area=area).first()
+    finding.reform_area = area
+    finding.criterion = None
+    finding.save()
+    # A task deleted.
+    RemediationTask.objects.filter(status=TaskStatus.COMPLETED).first().delete()
+    return newcomer
+
+
+def test_it_brings_today_and_earlier_days_up_to_date_as_live(client, settings, monkeypatch):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    a_commune_that_leads_nothing()
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    # An earlier day derived before the writes: kept, then brought up to date.
+    assert "tính sẵn" in client.get(URL, {"ngay": "01/06/2019"}).text
+    newcomer = write_every_kind_of_change()
+    for view in VIEWS:
+        for day in ["01/12/2019", *EARLIER]:
+            for sort in ("-qua_han", "ten"):
+                params = {**view, "ngay": day, "sap_xep": sort}
+                kept, live = snapshot_and_live(client, settings, params)
+                assert CURRENT in kept.text, params
+                assert body(kept) == body(live), params
+    assert newcomer.name in client.get(URL, {"sap_xep": "-qua_han"}).text
+
+
+def test_it_counts_writes_made_after_the_first_look(client, settings, monkeypatch):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    for step in range(3):
+        task = RemediationTask.objects.filter(status=TaskStatus.OPEN).order_by("pk")[step]
+        task.status, task.completed_on = TaskStatus.COMPLETED, datetime.date(2019, 5, 1 + step)
+        task.save()
+        for day in ("01/12/2019", "20/05/2019"):
+            kept, live = snapshot_and_live(client, settings, {"ngay": day})
+            assert CURRENT in kept.text
+            assert body(kept) == body(live), (step, day)
+
+
+def test_an_agency_written_shows_the_snapshot_as_computed(client):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    Agency.objects.filter(code="STNMT").update(name="Sở TN&MT")
+    today = client.get(URL).text
+    assert "tính sẵn lúc 09:00, cập nhật định kỳ" in today
+    assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+
+
+def test_a_monitoring_department_is_live_at_an_earlier_day_after_a_write(client):
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sotuphap"))
+    assert "tính sẵn" in client.get(URL, {"ngay": "30/11/2019"}).text
+    task = RemediationTask.objects.filter(status=TaskStatus.OPEN).first()
+    task.extended_due_date = datetime.date(2020, 1, 31)
+    task.save()
+    assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+
+
+def test_too_many_changes_show_the_snapshot_as_computed(client, monkeypatch):
+    monkeypatch.setattr(current, "CHANGES_UP_TO", 1)
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    RemediationTask.objects.filter(status=TaskStatus.OPEN).update(
+        extended_due_date=datetime.date(2020, 6, 30)
+    )
+    assert "cập nhật định kỳ" in client.get(URL).text
+    assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+
+
+def changes_kept() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT task_id, is_new, open_until FROM {writes.CHANGES} ORDER BY seq")
+        return cursor.fetchall()
+
+
+def test_it_records_a_tasks_counted_columns_before_and_after():
+    refresh_dashboard_snapshot()
+    assert changes_kept() == []
+    task = RemediationTask.objects.filter(status=TaskStatus.OPEN).first()
+    task.title = "Nhiệm vụ đổi tên"
+    task.save()
+    assert changes_kept() == []  # nothing counted changed
+    task.status, task.completed_on = TaskStatus.COMPLETED, datetime.date(2019, 11, 30)
+    task.save()
+    pk = task.pk
+    task.delete()
+    never = datetime.date(9999, 12, 31)
+    done = datetime.date(2019, 11, 30)
+    assert changes_kept() == [
+        (pk, False, never),
+        (pk, True, done),
+        (pk, False, done),
+    ]
+    seen = DashboardSnapshot.objects.values_list("seen", flat=True).first()
+    before, now = writes.unseen(seen, up_to=10).changes[pk]
+    assert (before.open_until, now) == (never, None)
+    assert writes.unseen(seen, up_to=2) is None  # three versions
+    refresh_dashboard_snapshot()
+    assert changes_kept() == []
