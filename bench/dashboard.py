@@ -25,6 +25,7 @@ over agencies and five years with ``bench/fill.py``, then in the same run:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import statistics
@@ -44,6 +45,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -51,9 +53,9 @@ from django.utils import timezone  # noqa: E402
 from agencies.models import Agency, ReformArea, Role, User  # noqa: E402
 from bench.fill import SPREAD_NAME, fill, spread_catalogue  # noqa: E402
 from reform_tracker.memory import freeze_startup_objects  # noqa: E402
-from remediation.dashboard import snapshot  # noqa: E402
+from remediation.dashboard import snapshot, writes  # noqa: E402
 from remediation.dashboard.snapshot import dashboard_snapshot_refresh  # noqa: E402
-from remediation.models import Finding, Inspection, RemediationTask  # noqa: E402
+from remediation.models import Finding, Inspection, RemediationTask, TaskStatus  # noqa: E402
 from remediation.reports.jobs import agency_report_export, summary_export  # noqa: E402
 
 
@@ -86,10 +88,49 @@ def users() -> tuple[User, User, User]:
 
 
 def forget_derived() -> None:
-    """Drop the figures derived from the snapshots (``as_of``), so that a
-    load derives them again: what the first look at an as-of date costs."""
+    """Drop the figures derived from the snapshots (``as_of``, ``current``),
+    so that a load derives them again: what the first look at an as-of
+    date, or the first after a write, costs."""
     for figures in snapshot._decoded.values():
         figures.memo.pop("derived", None)
+        figures.memo.pop("current", None)
+
+
+BUSY_COMPLETED, BUSY_EXTENDED = 1_000, 300
+
+
+@contextlib.contextmanager
+def a_busy_day(today: datetime.date):
+    """After the snapshot, what a busy day writes (``BUSY_COMPLETED``
+    overdue tasks completed, ``BUSY_EXTENDED`` extensions granted, spread
+    over the province), undone afterwards so that a kept database stays as
+    filled."""
+    tasks = RemediationTask.objects.order_by()
+    overdue = list(
+        tasks.filter(open_until__gt=today, effective_due_date__lt=today).values_list("pk", "status")
+    )
+    completed = overdue[:: max(1, len(overdue) // BUSY_COMPLETED)][:BUSY_COMPLETED]
+    later = list(
+        tasks.filter(open_until__gt=today, effective_due_date__gt=today).values_list(
+            "pk", "extended_due_date"
+        )
+    )
+    extended = later[:: max(1, len(later) // BUSY_EXTENDED)][:BUSY_EXTENDED]
+    tasks.filter(pk__in=[pk for pk, _s in completed]).update(
+        status=TaskStatus.COMPLETED, completed_on=today
+    )
+    tasks.filter(pk__in=[pk for pk, _d in extended]).update(
+        extended_due_date=F("due_date") + datetime.timedelta(days=30)
+    )
+    try:
+        yield
+    finally:
+        for status in {s for _pk, s in completed}:
+            tasks.filter(pk__in=[pk for pk, s in completed if s == status]).update(
+                status=status, completed_on=None
+            )
+        for pk, day in extended:
+            tasks.filter(pk=pk).update(extended_due_date=day)
 
 
 def page(client: Client, url: str, loads: int, before_each=None) -> dict:
@@ -110,7 +151,11 @@ def page(client: Client, url: str, loads: int, before_each=None) -> dict:
     # Transaction control is the connection's, not the page's SQL; SET LOCAL
     # needs the transaction it ran in.
     control = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
-    statements = [q["sql"] for q in captured.captured_queries if q["sql"].split()[0] not in control]
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].split()[0] not in control and not q["sql"].startswith("SET TRANSACTION")
+    ]
     floor = []
     for _ in range(loads):
         started = time.perf_counter()
@@ -163,6 +208,9 @@ def prepare(args) -> None:
             with connection.cursor() as cursor:
                 for model in (Finding, RemediationTask):
                     cursor.execute(f"VACUUM FULL {model._meta.db_table}")
+    # No snapshot was kept of the filled data: nothing written since one
+    # needs remembering (a fresh fill recorded every task).
+    writes.forget_all()
     if connection.vendor == "postgresql":
         # As autovacuum would after a load (or a migration's rewrite); a
         # server with autovacuum off would otherwise read every task's heap
@@ -239,6 +287,29 @@ def main() -> None:
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def timed_pages(scenarios: list, args) -> list:
+    results = []
+    for label, user, query, overrides, *loads in scenarios:
+        client = Client()
+        client.force_login(user)
+        url = query if query.startswith("/") else f"/tong-hop/?{query}"
+        # A view derived from a snapshot is timed as derived anew each load
+        # (the first look at that date), unless its label says "again".
+        derived = "(from the snapshot)" in label
+        with override_settings(**overrides):
+            result = page(
+                client, url, loads[0] if loads else args.loads, forget_derived if derived else None
+            )
+        results.append((label, result))
+        print(
+            f"{label:<50} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms   "
+            f"SQL floor p50 {result['floor50']:7.1f} p95 {result['floor95']:7.1f} ms   "
+            f"{result['queries']} queries",
+            flush=True,
+        )
+    return results
 
 
 def run(args) -> None:
@@ -343,24 +414,27 @@ def run(args) -> None:
             {},
         ),
     ]
-    results = []
-    for label, user, query, overrides, *loads in scenarios:
-        client = Client()
-        client.force_login(user)
-        url = query if query.startswith("/") else f"/tong-hop/?{query}"
-        # A view derived from a snapshot is timed as derived anew each load
-        # (the first look at that date), unless its label says "again".
-        derived = "(from the snapshot)" in label
-        with override_settings(**overrides):
-            result = page(
-                client, url, loads[0] if loads else args.loads, forget_derived if derived else None
-            )
-        results.append((label, result))
-        print(
-            f"{label:<50} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms   "
-            f"SQL floor p50 {result['floor50']:7.1f} p95 {result['floor95']:7.1f} ms   "
-            f"{result['queries']} queries",
-            flush=True,
+    results = timed_pages(scenarios, args)
+    # A busy day after the snapshot: every view of the province's scope
+    # counts the writes (``current``), today's and an earlier day's.
+    busy = f"after a busy day ({BUSY_COMPLETED:,} completed, {BUSY_EXTENDED} extended)"
+    timed("snapshot refresh, again", dashboard_snapshot_refresh)
+    with a_busy_day(today):
+        results += timed_pages(
+            [
+                (f"coordinator, no filter, {busy} (from the snapshot)", coordinator, "", {}),
+                (f"coordinator, no filter, {busy}, again", coordinator, "", {}),
+                (
+                    f"coordinator, communes, {busy} (from the snapshot)",
+                    coordinator,
+                    "cap=commune_pc",
+                    {},
+                ),
+                (f"coordinator, this year, {busy} (from the snapshot)", coordinator, year, {}),
+                (f"coordinator, as of 1 June, {busy} (from the snapshot)", coordinator, june, {}),
+                (f"coordinator, as of 1 June, {busy}, again", coordinator, june, {}),
+            ],
+            args,
         )
     data, _ = timed(
         "full-province .xlsx export",

@@ -6,9 +6,10 @@ scope (every task of its reform areas, over nearly every agency) a quarter
 of a second; a page must not. With at least ``DASHBOARD_SNAPSHOT_MIN_TASKS``
 tasks in the province, Celery beat recomputes those figures every
 ``DASHBOARD_SNAPSHOT_MINUTES``, and Home Affairs' unfiltered dashboard,
-and that of a user of a monitoring department, read them: their figures
-may then be that many minutes old (the page says when they were computed),
-and the task list behind a link is live. A snapshot older than twice that,
+and that of a user of a monitoring department, read them. The province's
+are brought up to date with the tasks written since (``current``); a
+monitoring department's may be that many minutes old (the page says when
+they were computed). The task list behind a link is live. A snapshot older than twice that,
 or of another day, is not used: the page aggregates live. Home Affairs'
 view of one agency level (``cap`` alone: the communes lead nine tasks in
 ten) reads that level's snapshot the same way, and so does her view of
