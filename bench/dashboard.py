@@ -433,6 +433,12 @@ def run(args) -> None:
                 (f"coordinator, this year, {busy} (from the snapshot)", coordinator, year, {}),
                 (f"coordinator, as of 1 June, {busy} (from the snapshot)", coordinator, june, {}),
                 (f"coordinator, as of 1 June, {busy}, again", coordinator, june, {}),
+                (
+                    f"coordinator, communes as of 1 June, {busy} (from the snapshot)",
+                    coordinator,
+                    f"cap=commune_pc&{june}",
+                    {},
+                ),
             ],
             args,
         )

@@ -109,21 +109,38 @@ def figures_before(
         return None
     derived = kept.memo.setdefault("derived", collections.OrderedDict())
     key = (as_of, tuple(months))
-    figures = derived.get(key)
-    if figures is None:
+    entry = derived.get(key)
+    if entry is None:
         figures = _derived(
             kept, parts=parts, as_of=as_of, months=months, unseen=unseen, in_scope=in_scope
         )
         if figures is None:
             return None
-        derived[key] = figures
+        # As the snapshot saw the tasks, every row; and as a page shows it.
+        derived[key] = entry = {"seen": figures, "shown": _shown(figures)}
         while len(derived) > DERIVED_KEPT:
             derived.popitem(last=False)
     if not unseen.changes:
-        return figures
-    return current.brought_up_to_date(
-        figures, unseen.changes, in_scope=in_scope, parts=parts, trend_kept=True
-    )
+        return entry["shown"]
+    if entry.get("token") != unseen.token:
+        now = current.brought_up_to_date(
+            entry["seen"], unseen.changes, in_scope=in_scope, parts=parts, trend_kept=True
+        )
+        entry["token"], entry["now"] = unseen.token, _shown(now)
+    return entry["now"]
+
+
+def _shown(figures: Figures) -> Figures:
+    """Only the documents and inspections a page may show (``most_pressing``),
+    as a live page keeps them: a national catalogue has 15,000. Cut after
+    the changes are counted, which may bring a row among them."""
+    cut = {}
+    for name in ("directives", "inspections"):
+        rows = getattr(figures, name)
+        shown = most_pressing({row.id: row.counts for row in rows})
+        cut[name] = [row for row in rows if row.id in shown]
+        cut[f"{name}_counted"] = len(rows)
+    return dataclasses.replace(figures, memo={}, **cut)
 
 
 def _derived(
@@ -159,13 +176,6 @@ def _derived(
     def named(rows: list[NamedRow], by_id: dict) -> list[NamedRow]:
         return [NamedRow(r.id, r.name, _shifted(r.counts, by_id.get(r.id), as_of)) for r in rows]
 
-    def pressing(rows: list[NamedRow], by_id: dict) -> list[NamedRow]:
-        """Only the rows the page may show (``most_pressing``), as a live
-        page keeps them: a national catalogue has 15,000."""
-        counts = {r.id: _shifted(r.counts, by_id.get(r.id), as_of) for r in rows}
-        shown = most_pressing(counts)
-        return [NamedRow(r.id, r.name, counts[r.id]) for r in rows if r.id in shown]
-
     areas = [
         NamedRow(
             area.id,
@@ -180,14 +190,12 @@ def _derived(
         total=_shifted(kept.total, shifts.total, as_of),
         agencies=_agencies(kept.agencies, shifts.agencies, as_of),
         areas=areas,
-        directives=pressing(kept.directives, shifts.directives),
-        inspections=pressing(kept.inspections, shifts.inspections),
+        directives=named(kept.directives, shifts.directives),
+        inspections=named(kept.inspections, shifts.inspections),
         trend=_trend(parts, months, as_of, unseen.changes, in_scope),
         computed_at=kept.computed_at,
         snapshot_agency_id=kept.snapshot_agency_id,
         memo={},
-        directives_counted=len(kept.directives),
-        inspections_counted=len(kept.inspections),
     )
 
 

@@ -146,6 +146,11 @@ DASHBOARD_COLUMNS = [
     "directive_id",
     "finding_source_directive_id",
 ]
+# With the id, after the columns never null: a view at an earlier day leaves
+# out the tasks written since the snapshot by id (``dashboard.as_of``), from
+# the index alone (else 1,300 ids cost every row a read of the table: 170 ms
+# where the index alone takes 15).
+WITH_ID = [*DASHBOARD_COLUMNS[:2], "id", *DASHBOARD_COLUMNS[2:]]
 
 
 def _finding_copy(model, verbose_name) -> models.ForeignKey:
@@ -335,7 +340,7 @@ class RemediationTask(models.Model):
             # from the index alone.
             models.Index(
                 fields=["effective_due_date"],
-                include=DASHBOARD_COLUMNS,
+                include=WITH_ID,
                 name="task_due_dashboard",
             ),
             # A view at an earlier as-of date derived from today's snapshot
@@ -344,7 +349,7 @@ class RemediationTask(models.Model):
             # ``open_until`` is NEVER.
             models.Index(
                 fields=["open_until", "effective_due_date"],
-                include=DASHBOARD_COLUMNS[1:],
+                include=WITH_ID[1:],
                 condition=models.Q(open_until__lt=NEVER),
                 name="task_completed_dashboard",
             ),

@@ -3,13 +3,14 @@
 a live view renders, whatever was written."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 
 from agencies.models import Agency, AgencyKind, ReformArea, User
 from agencies.tests.factories import AgencyFactory
-from remediation.dashboard import as_of, current, writes
+from remediation.dashboard import as_of, current, figures, writes
 from remediation.models import DashboardSnapshot, Finding, RemediationTask, TaskStatus
 from remediation.tasks import refresh_dashboard_snapshot
 from remediation.tests.factories import (
@@ -178,3 +179,33 @@ def test_it_records_a_tasks_counted_columns_before_and_after():
     assert writes.unseen(seen, up_to=2) is None  # three versions
     refresh_dashboard_snapshot()
     assert changes_kept() == []
+
+
+def test_it_cuts_a_long_breakdown_after_counting_the_changes(client, settings, monkeypatch):
+    monkeypatch.setattr(figures, "BREAKDOWN_ROWS", 1)
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    # Another inspection, whose tasks were completed: not the most pressing.
+    agency = Agency.objects.get(code="STNMT")
+    other = InspectionFactory(leading_agency=Agency.objects.get(code="SNV"))
+    done = datetime.date(2018, 6, 1)
+    for _ in range(80):
+        RemediationTaskFactory(
+            finding=FindingFactory(
+                inspection=other, agency=agency, reform_area=ReformArea.objects.first()
+            ),
+            due_date=datetime.date(2018, 12, 1),
+            status=TaskStatus.COMPLETED,
+            completed_on=done,
+        )
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    day = {"ngay": "20/05/2019"}
+    assert int(re.search(r"dot=(\d+)", body(client.get(URL, day))).group(1)) != other.pk
+    # Its tasks reopened, overdue since 01/12/2018: it comes first.
+    RemediationTask.objects.filter(finding__inspection=other).update(
+        status=TaskStatus.OPEN, completed_on=None
+    )
+    kept, live = snapshot_and_live(client, settings, day)
+    assert CURRENT in kept.text
+    assert body(kept) == body(live)
+    assert int(re.search(r"dot=(\d+)", body(kept)).group(1)) == other.pk
