@@ -89,7 +89,6 @@ def _from_kept(
     earlier day derived from it (``figures_before``). None: none kept, or
     the view cannot be derived from it."""
     today = timezone.localdate()
-    in_scope = None
     if province and (period == EVERY_TASK or (not level and period in kept_years(today))):
         kept = snapshot_figures(today, level=level, period=period)
         if kept is None:
@@ -97,18 +96,22 @@ def _from_kept(
             return None
     elif user.agency_id and period == EVERY_TASK:
         kept = snapshot_figures(today, agency_id=user.agency_id)
-        if kept is None or as_of == today:
-            return kept  # the changes cannot be counted in its scope
+        if kept is None:
+            return None
     else:
         return None
     # Outside a transaction of its own, a write could land between the
     # reads: the snapshot is shown as computed, and no date derived.
     unseen = writes.unseen(kept.seen, up_to=current.CHANGES_UP_TO) if isolated else None
-    if province:
-        if as_of == today:
-            return current.figures_now(kept, unseen, level=level, period=period, parts=parts)
-        if unseen is not None:
-            in_scope = current.province_scope(level, period, unseen.changes)
+    in_scope = None
+    if unseen is not None and unseen.countable(supporting=not province):
+        in_scope = (
+            current.province_scope(level, period, unseen.changes)
+            if province
+            else current.agency_scope(user.agency_id, unseen.changes)
+        )
+    if as_of == today:
+        return current.figures_now(kept, unseen, in_scope=in_scope, parts=parts)
     return figures_before(
         kept, parts=parts, as_of=as_of, months=months, unseen=unseen, in_scope=in_scope
     )

@@ -16,9 +16,9 @@ snapshot's, when it is before D, and theirs.
 The tasks written since the snapshot (``writes.unseen``) are taken as the
 snapshot saw them: the statement leaves them out, and their versions then
 are shifted in Python; the figures so derived are the snapshot's as of D,
-kept with it, and ``current`` counts the changes in them. For a scope the
-changes cannot be counted in (a monitoring department's), only while
-nothing was written since the snapshot. Only for an earlier day, and while
+kept with it, and ``current`` counts the changes in them. Where they cannot
+be counted, only while nothing was written since the snapshot. Only for an
+earlier day, and while
 the tasks that change are at most ``CHANGED_UP_TO`` of the scope's;
 otherwise the page aggregates live.
 """
@@ -99,11 +99,11 @@ def figures_before(
     """``kept`` (a snapshot of the scope whose disjoint ``parts`` are
     given) as of the earlier day ``as_of``, with the trend of ``months``,
     and the changes ``unseen`` since it counted where ``in_scope`` says
-    which are the scope's; or None where it cannot be derived (see the
-    module)."""
+    which are the scope's (None: they cannot be counted); or None where it
+    cannot be derived (see the module)."""
     if connection.vendor != "postgresql" or as_of >= kept.as_of or unseen is None:
         return None
-    if not (unseen.nothing if in_scope is None else unseen.countable):
+    if in_scope is None and not unseen.nothing:
         return None
     if len(unseen.changes) > WRITTEN_UP_TO:
         return None

@@ -1,6 +1,6 @@
 """A snapshot's figures brought up to date with the tasks written since it
-(``writes.unseen``), for a view of the province's scope: the province, one
-of its agency levels, a kept year.
+(``writes.unseen``): the province's, one of its agency levels', a kept
+year's, a monitoring department's.
 
 Every count is a sum over tasks, so the figures now are the snapshot's, less
 what each task written since counted in its version the snapshot saw, plus
@@ -16,8 +16,9 @@ oldest date is read again from the tasks (one grouped query per kind of row,
 through an index of the due date).
 
 Exact only while nothing but the tasks' counted columns was written
-(``Unseen.countable``: no agency written, the tasks not emptied); otherwise the
-page shows the snapshot as it was computed, and says when.
+(``Unseen.countable``: no agency written, the tasks not emptied, and for an
+agency's scope no supporting agency); otherwise the page shows the snapshot
+as it was computed, and says when.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from agencies.models import Agency, Criterion, ReformArea
 from directives.models import Directive
 
 from ..deadlines import NEVER, DeadlineState, deadline_q, deadline_state
-from ..models import Inspection
+from ..models import Inspection, RemediationTask
 from ..workflow import TaskStatus
 from .figures import AGENCY_FIELDS, Figures, Month, NamedRow
 from .rows import AgencyRow, Counts
@@ -131,17 +132,34 @@ def province_scope(
     return in_scope
 
 
+def agency_scope(agency_id: int, changes: dict[int, Change]) -> Scope:
+    """What any user of the agency sees (``agency_scope_tasks``): the tasks
+    its subtree leads, monitors or supports. The supporting agencies are
+    read now: they were not written since the snapshot (``countable``)."""
+    ids = set(Agency.objects.subtree_ids(agency_id))
+    through = RemediationTask.supporting_agencies.through.objects
+    supported = set(
+        through.filter(remediationtask_id__in=list(changes), agency_id__in=ids).values_list(
+            "remediationtask_id", flat=True
+        )
+    )
+
+    def in_scope(version: Version) -> bool:
+        return version.agency in ids or version.monitoring in ids or version.task in supported
+
+    return in_scope
+
+
 def figures_now(
-    kept: Figures, unseen: Unseen | None, *, level: str, period, parts: list[QuerySet]
+    kept: Figures, unseen: Unseen | None, *, in_scope: Scope | None, parts: list[QuerySet]
 ) -> Figures:
-    """Today's snapshot of a province's view with the changes since it
-    counted, kept with it until more are written; the snapshot as computed
-    where they cannot be counted (``unseen`` None, or not only tasks)."""
-    if unseen is None or not unseen.countable or not unseen.changes:
+    """Today's snapshot with the changes since it counted (``in_scope``
+    says which are the view's; None: they cannot be counted), kept with it
+    until more are written; else the snapshot as computed."""
+    if unseen is None or in_scope is None or not unseen.changes:
         return kept
     memo = kept.memo.get("current")
     if memo is None or memo[0] != unseen.token:
-        in_scope = province_scope(level, period, unseen.changes)
         figures = brought_up_to_date(
             kept, unseen.changes, in_scope=in_scope, parts=parts, trend_kept=True
         )

@@ -41,6 +41,7 @@ CHANGED = "remediation_dashboard_changed"
 # What a task counts under, and its class: the one scan's columns.
 COLUMNS = (
     "lead_agency_id",
+    "monitoring_agency_id",
     "finding_area_id",
     "finding_criterion_id",
     "finding_inspection_id",
@@ -52,9 +53,11 @@ COLUMNS = (
 
 
 class Version(NamedTuple):
-    """A task's ``COLUMNS``."""
+    """A task's id and ``COLUMNS``."""
 
+    task: int
     agency: int
+    monitoring: int | None
     area: int | None
     criterion: int | None
     inspection: int | None
@@ -73,9 +76,13 @@ def _tasks() -> str:
     return RemediationTask._meta.db_table
 
 
+def _supporting() -> str:
+    return RemediationTask.supporting_agencies.through._meta.db_table
+
+
 def _watched() -> list[str]:
     """Written as a whole (``WRITES``), with ``TRUNCATE`` of the tasks."""
-    return [RemediationTask.supporting_agencies.through._meta.db_table, Agency._meta.db_table]
+    return [_supporting(), Agency._meta.db_table]
 
 
 def install(schema_editor) -> None:
@@ -92,7 +99,7 @@ def install(schema_editor) -> None:
         CREATE TABLE {CHANGES} (
             seq bigserial PRIMARY KEY, xid xid8 NOT NULL, task_id bigint NOT NULL,
             is_new boolean NOT NULL, lead_agency_id bigint NOT NULL,
-            finding_area_id bigint, finding_criterion_id bigint,
+            monitoring_agency_id bigint, finding_area_id bigint, finding_criterion_id bigint,
             finding_inspection_id bigint, directive_id bigint,
             finding_source_directive_id bigint,
             effective_due_date date NOT NULL, open_until date NOT NULL
@@ -208,12 +215,12 @@ class Unseen:
     # of older snapshots), so their number and the last one name the set.
     token: tuple[int, int]
 
-    @property
-    def countable(self) -> bool:
-        """Whether ``changes`` bring a view of the province's scope up to
-        date: no agency written (its level, its place in the table), the
-        tasks not emptied. Its scope does not read the supporting agencies."""
-        return not self.watched & {Agency._meta.db_table, _tasks()}
+    def countable(self, *, supporting: bool) -> bool:
+        """Whether ``changes`` bring a view up to date: no agency written (a
+        scope, a level, the table's places), the tasks not emptied, and
+        where its scope reads them (``supporting``: an agency's, not the
+        province's), no supporting agency written."""
+        return not (self.watched - (set() if supporting else {_supporting()}))
 
     @property
     def nothing(self) -> bool:
@@ -246,7 +253,7 @@ def unseen(seen: str, *, up_to: int) -> Unseen | None:
     for _seq, task, is_new, *columns in versions:
         # The first version recorded is the one the snapshot saw (an
         # insert's: none); the last is the current (a delete's: none).
-        version = Version(*columns)
+        version = Version(int(task), *columns)
         before = changes[int(task)][0] if int(task) in changes else (None if is_new else version)
         changes[int(task)] = (before, version if is_new else None)
     return Unseen(watched, changes, token)

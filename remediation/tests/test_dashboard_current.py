@@ -128,14 +128,42 @@ def test_an_agency_written_shows_the_snapshot_as_computed(client):
     assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
 
 
-def test_a_monitoring_department_is_live_at_an_earlier_day_after_a_write(client):
+def test_it_brings_a_monitoring_departments_views_up_to_date_as_live(client, settings, monkeypatch):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sotuphap"))  # monitors LV2
+    monitor = Agency.objects.get(code="STP")
+    tasks = RemediationTask.objects.order_by("pk")
+    # Into its scope and out of it: monitored, led; then a task of its own
+    # completed and another's extended.
+    tasks.filter(pk=tasks.exclude(monitoring_agency=monitor)[0].pk).update(
+        monitoring_agency=monitor
+    )
+    tasks.filter(pk=tasks.filter(monitoring_agency=monitor)[0].pk).update(monitoring_agency=None)
+    tasks.filter(pk=tasks.exclude(lead_agency=monitor)[1].pk).update(lead_agency=monitor)
+    mine = tasks.filter(monitoring_agency=monitor, status=TaskStatus.OPEN)
+    mine.filter(pk=mine[0].pk).update(
+        status=TaskStatus.COMPLETED, completed_on=datetime.date(2019, 11, 29)
+    )
+    mine.filter(pk=mine[1].pk).update(extended_due_date=datetime.date(2020, 2, 1))
+    for day in ["01/12/2019", *EARLIER]:
+        kept, live = snapshot_and_live(client, settings, {"ngay": day})
+        assert "Số liệu của cơ quan" in kept.text and CURRENT in kept.text, day
+        assert body(kept) == body(live), day
+
+
+def test_a_supporting_agency_written_shows_a_monitors_snapshot_as_computed(client):
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sotuphap"))
-    assert "tính sẵn" in client.get(URL, {"ngay": "30/11/2019"}).text
     task = RemediationTask.objects.filter(status=TaskStatus.OPEN).first()
-    task.extended_due_date = datetime.date(2020, 1, 31)
-    task.save()
+    task.supporting_agencies.add(Agency.objects.get(code="STP"))
+    assert "cập nhật định kỳ" in client.get(URL).text
     assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+    # The province's scope does not read them.
+    client.force_login(User.objects.get(username="sonoivu"))
+    task.status, task.completed_on = TaskStatus.COMPLETED, datetime.date(2019, 11, 30)
+    task.save()
+    assert CURRENT in client.get(URL, {"ngay": "30/11/2019"}).text
 
 
 def test_too_many_changes_show_the_snapshot_as_computed(client, monkeypatch):
