@@ -116,11 +116,13 @@ def figures_before(
         )
         if figures is None:
             return None
-        # As the snapshot saw the tasks, every row; and as a page shows it.
-        derived[key] = entry = {"seen": figures, "shown": _shown(figures)}
+        # As the snapshot saw the tasks, every row; then as a page shows it.
+        derived[key] = entry = {"seen": figures}
         while len(derived) > DERIVED_KEPT:
             derived.popitem(last=False)
     if not unseen.changes:
+        if "shown" not in entry:
+            entry["shown"] = _shown(entry["seen"])
         return entry["shown"]
     if entry.get("token") != unseen.token:
         now = current.brought_up_to_date(
@@ -226,7 +228,12 @@ def _agencies(rows: list[AgencyRow], shifts: dict[int, Shift], as_of: datetime.d
 def _shifted(counts: Counts, shift: Shift | None, as_of: datetime.date) -> Counts:
     oldest = counts.oldest_due if counts.oldest_due and counts.oldest_due < as_of else None
     if shift is None:
-        return dataclasses.replace(counts, oldest_due=oldest)
+        # Most rows of a national catalogue: kept as they are.
+        return (
+            counts
+            if oldest == counts.oldest_due
+            else dataclasses.replace(counts, oldest_due=oldest)
+        )
     on_time, late, in_time, soon, overdue, then_oldest = shift
     if then_oldest and (oldest is None or then_oldest < oldest):
         oldest = then_oldest

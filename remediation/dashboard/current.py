@@ -343,6 +343,9 @@ def _named_rows(
     result, known = [], set()
     for row in rows:
         known.add(row.id)
+        if (kind, row.id) not in by_key:  # most of a national catalogue's
+            result.append(row)
+            continue
         now = counts((kind, row.id), row.counts)
         if now.total:
             result.append(NamedRow(row.id, row.name, now, row.children))

@@ -152,8 +152,9 @@ def most_pressing(counts: dict[int, Counts]) -> dict[int, Counts]:
     catalogue's 15,000 names cost a live page 60 ms."""
     if len(counts) <= BREAKDOWN_ROWS:
         return counts
-    last = heapq.nsmallest(BREAKDOWN_ROWS, (c.pressing() for c in counts.values()))[-1]
-    return {pk: c for pk, c in counts.items() if c.pressing() <= last}
+    keys = {pk: c.pressing() for pk, c in counts.items()}
+    last = heapq.nsmallest(BREAKDOWN_ROWS, keys.values())[-1]
+    return {pk: counts[pk] for pk, key in keys.items() if key <= last}
 
 
 # Past this many ids, every row of the table is read instead of an IN list:

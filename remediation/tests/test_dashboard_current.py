@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, ReformArea, User
 from agencies.tests.factories import AgencyFactory
@@ -237,3 +238,25 @@ def test_it_cuts_a_long_breakdown_after_counting_the_changes(client, settings, m
     assert CURRENT in kept.text
     assert body(kept) == body(live)
     assert int(re.search(r"dot=(\d+)", body(kept)).group(1)) == other.pk
+
+
+def test_its_query_count_does_not_grow_with_the_changes(client, settings, monkeypatch):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    days = ("01/12/2019", "20/05/2019")
+    for day in days:  # the earlier day derived once, before the changes
+        client.get(URL, {"ngay": day})
+    counts = []
+    for completed in (1, 30, 60):
+        # Agencies' oldest tasks among them: their oldest dates read again.
+        for task in RemediationTask.objects.filter(status=TaskStatus.OPEN).order_by(
+            "effective_due_date"
+        )[:completed]:
+            task.status, task.completed_on = TaskStatus.COMPLETED, datetime.date(2019, 11, 30)
+            task.save()
+        with CaptureQueriesContext(connection) as captured:
+            for day in days:
+                assert CURRENT in client.get(URL, {"ngay": day}).text
+        counts.append(len(captured))
+    assert counts[0] == counts[1] == counts[2]
