@@ -439,6 +439,13 @@ def run(args) -> None:
                     f"cap=commune_pc&{june}",
                     {},
                 ),
+                (f"monitoring department, {busy} (from the snapshot)", monitor, "", {}),
+                (
+                    f"monitoring department, as of 1 June, {busy} (from the snapshot)",
+                    monitor,
+                    june,
+                    {},
+                ),
             ],
             args,
         )
