@@ -28,15 +28,16 @@ import dataclasses
 import datetime
 from collections.abc import Callable, Iterator
 
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 
 from agencies.models import Agency, Criterion, ReformArea
 from directives.models import Directive
 
-from ..deadlines import NEVER, DeadlineState, deadline_q, deadline_state
+from ..deadlines import NEVER, DeadlineState, deadline_state
 from ..models import Inspection, RemediationTask
 from ..workflow import TaskStatus
 from .figures import AGENCY_FIELDS, Figures, Month, NamedRow
+from .oldest import earlier, read_again
 from .rows import AgencyRow, Counts
 from .writes import Change, Unseen, Version
 
@@ -86,10 +87,6 @@ FIELDS = ("completed_on_time", "completed_late", "in_time", "due_soon", "overdue
 POSITION = {DeadlineState(field): i + 1 for i, field in enumerate(FIELDS)}
 
 
-def _earlier(a: datetime.date | None, b: datetime.date | None) -> datetime.date | None:
-    return b if a is None or (b is not None and b < a) else a
-
-
 def deltas(
     changes: list[Change], in_scope: Callable[[Version], bool], day: datetime.date
 ) -> dict[Key, Delta]:
@@ -105,9 +102,9 @@ def deltas(
                 delta.numbers[0] += sign
                 delta.numbers[POSITION[state]] += sign
                 if sign > 0:
-                    delta.added_oldest = _earlier(delta.added_oldest, overdue)
+                    delta.added_oldest = earlier(delta.added_oldest, overdue)
                 else:
-                    delta.removed_oldest = _earlier(delta.removed_oldest, overdue)
+                    delta.removed_oldest = earlier(delta.removed_oldest, overdue)
     return by_key
 
 
@@ -193,7 +190,7 @@ def brought_up_to_date(
             getattr(kept, name) + n
             for name, n in zip(("total", *FIELDS), delta.numbers, strict=True)
         ]
-        first = oldest[key] if key in oldest else _earlier(kept.oldest_due, delta.added_oldest)
+        first = oldest[key] if key in oldest else earlier(kept.oldest_due, delta.added_oldest)
         return Counts(*numbers, first)
 
     names = _Names(by_key)
@@ -216,7 +213,7 @@ def _oldest_read_again(
     figures: Figures, by_key: dict[Key, Delta], parts: list[QuerySet], day: datetime.date
 ) -> dict[Key, datetime.date | None]:
     """The oldest overdue due date, now, of each row whose oldest was taken
-    off: read from the tasks, one grouped query per kind of row."""
+    off: read from the tasks (``oldest.read_again``)."""
     kept = {("total", None): figures.total.oldest_due}
     kept |= {("agency", row.id): row.counts.oldest_due for row in figures.agencies}
     for area in figures.areas:
@@ -234,45 +231,7 @@ def _oldest_read_again(
     }
     if not lost:
         return oldest
-    overdue = [part.filter(deadline_q(DeadlineState.OVERDUE, day)).order_by() for part in parts]
-
-    def read(kind: str, columns: tuple[str, ...], **lookup) -> None:
-        for part in overdue:
-            rows = part.filter(**lookup).values_list(*columns).annotate(Min("effective_due_date"))
-            for *group, first in rows:
-                key = (kind, tuple(group) if len(group) > 1 else group[0])
-                oldest[key] = _earlier(oldest[key], first)
-
-    if lost["total"]:
-        for part in overdue:
-            first = part.aggregate(first=Min("effective_due_date"))["first"]
-            oldest["total", None] = _earlier(oldest["total", None], first)
-    if lost["agency"]:
-        read("agency", ("lead_agency_id",), lead_agency_id__in=lost["agency"])
-    if lost["area"]:
-        read("area", ("finding_area_id",), finding_area_id__in=lost["area"])
-    if lost["criterion"]:
-        criteria = {c for _a, c in lost["criterion"]}
-        pairs = ("finding_area_id", "finding_criterion_id")
-        for part in overdue:
-            rows = (
-                part.filter(finding_criterion_id__in=criteria)
-                .values_list(*pairs)
-                .annotate(Min("effective_due_date"))
-            )
-            for area, criterion, first in rows:
-                if ("criterion", (area, criterion)) in oldest:
-                    key = ("criterion", (area, criterion))
-                    oldest[key] = _earlier(oldest[key], first)
-    if lost["inspection"]:
-        read("inspection", ("finding_inspection_id",), finding_inspection_id__in=lost["inspection"])
-    if lost["document"]:
-        read("document", ("directive_id",), directive_id__in=lost["document"])
-        read(
-            "document",
-            ("finding_source_directive_id",),
-            finding_source_directive_id__in=lost["document"],
-        )
+    oldest.update(read_again(lost, parts, day))
     return oldest
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, ReformArea, User
 from agencies.tests.factories import AgencyFactory
-from remediation.dashboard import as_of, current, figures, writes
+from remediation.dashboard import as_of, current, figures, oldest, writes
 from remediation.models import DashboardSnapshot, Finding, RemediationTask, TaskStatus
 from remediation.tasks import refresh_dashboard_snapshot
 from remediation.tests.factories import (
@@ -88,8 +88,13 @@ def write_every_kind_of_change():
     return newcomer
 
 
-def test_it_brings_today_and_earlier_days_up_to_date_as_live(client, settings, monkeypatch):
+# The oldest dates read again row by row, or grouped.
+@pytest.mark.parametrize("first_each_up_to", [oldest.FIRST_EACH_UP_TO, 0])
+def test_it_brings_today_and_earlier_days_up_to_date_as_live(
+    client, settings, monkeypatch, first_each_up_to
+):
     monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    monkeypatch.setattr(oldest, "FIRST_EACH_UP_TO", first_each_up_to)
     a_commune_that_leads_nothing()
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
