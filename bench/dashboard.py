@@ -105,7 +105,8 @@ def a_busy_day(today: datetime.date):
     overdue tasks completed, ``BUSY_EXTENDED`` extensions granted, spread
     over the province), undone afterwards so that a kept database stays as
     filled."""
-    tasks = RemediationTask.objects.order_by()
+    # In id order: the table's order moves with each run's writes and undo.
+    tasks = RemediationTask.objects.order_by("pk")
     overdue = list(
         tasks.filter(open_until__gt=today, effective_due_date__lt=today).values_list("pk", "status")
     )
