@@ -12,8 +12,7 @@ groups a million). Both versions are counted by the one deadline rule
 
 The oldest overdue due date is a minimum, which a removal cannot undo: where
 a version taken off was overdue and due on a row's oldest date, that row's
-oldest date is read again from the tasks (one grouped query per kind of row,
-through an index of the due date).
+oldest date is read again from the tasks (``oldest``).
 
 Exact only while nothing but the tasks' counted columns was written
 (``Unseen.countable``: no agency written, the tasks not emptied, and for an
@@ -87,9 +86,7 @@ FIELDS = ("completed_on_time", "completed_late", "in_time", "due_soon", "overdue
 POSITION = {DeadlineState(field): i + 1 for i, field in enumerate(FIELDS)}
 
 
-def deltas(
-    changes: list[Change], in_scope: Callable[[Version], bool], day: datetime.date
-) -> dict[Key, Delta]:
+def deltas(changes: list[Change], in_scope: Scope, day: datetime.date) -> dict[Key, Delta]:
     by_key: dict[Key, Delta] = collections.defaultdict(Delta)
     for before, now in changes:
         for version, sign in ((before, -1), (now, 1)):
@@ -168,7 +165,7 @@ def brought_up_to_date(
     figures: Figures,
     changes: dict[int, Change],
     *,
-    in_scope: Callable[[Version], bool],
+    in_scope: Scope,
     parts: list[QuerySet],
     trend_kept: bool,
 ) -> Figures:
@@ -226,13 +223,7 @@ def _oldest_read_again(
         first = kept.get((kind, pk))
         if delta.removed_oldest is not None and first is not None and delta.removed_oldest <= first:
             lost[kind].add(pk)
-    oldest: dict[Key, datetime.date | None] = {
-        (kind, pk): None for kind in lost for pk in lost[kind]
-    }
-    if not lost:
-        return oldest
-    oldest.update(read_again(lost, parts, day))
-    return oldest
+    return read_again(lost, parts, day) if lost else {}
 
 
 class _Names:
@@ -355,7 +346,7 @@ def _criteria(children: list[NamedRow], area: int, by_key, counts, names: _Names
 def trend_changed(
     months: list[Month],
     changes: dict[int, Change],
-    in_scope: Callable[[Version], bool],
+    in_scope: Scope,
     day: datetime.date,
 ) -> list[Month]:
     """The two lines (``months.trend_ranges``) with the changes counted."""
