@@ -1,5 +1,7 @@
 """Domain writes. Every change of a task's state goes through ``workflow``."""
 
+from .assignment import task_reassign
+from .extensions import extension_decide, task_request_extension
 from .notifications import notification_mark_read, notify
 from .succession import SuccessionNotYetEffective, tasks_transfer_to_successor
 from .workflow import (
@@ -7,11 +9,8 @@ from .workflow import (
     ActionNotAllowed,
     WorkflowConflict,
     WorkflowError,
-    extension_decide,
     task_approve,
     task_comment,
-    task_reassign,
-    task_request_extension,
     task_review,
     task_send_back,
     task_submit_report,

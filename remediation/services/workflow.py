@@ -2,30 +2,29 @@
 
 ``_locked_move`` is the one gate: in a transaction it locks the task's row,
 looks the action up in ``workflow.TRANSITIONS`` for the user's capacities on
-the task, and refuses what the table does not allow. The functions below are
-that gate plus what each action writes; each records a ``TaskEvent``.
+the task, and refuses what the table does not allow. The functions below (and
+those of ``extensions`` and ``assignment``) are that gate plus what each
+action writes; each records a ``TaskEvent``.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Role, User
+from agencies.models import Role, User
 
 from ..evidence import clean_name, validate_evidence
 from ..models import (
     Evidence,
     ExtensionRequest,
-    ExtensionState,
     NotificationKind,
     RemediationReport,
     RemediationTask,
@@ -407,164 +406,6 @@ def task_comment(*, task: RemediationTask, user: User, comment: str) -> TaskEven
     return event
 
 
-# Extensions ---------------------------------------------------------------
-
-
-def _date(value: datetime.date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def task_request_extension(
-    *,
-    task: RemediationTask,
-    user: User,
-    requested_date: datetime.date,
-    reason: str,
-    expected_status: str | None = None,
-) -> ExtensionRequest:
-    if not reason.strip():
-        raise WorkflowError(_("Cần nêu lý do đề nghị gia hạn."))
-    try:
-        with _locked_move(
-            task=task, user=user, action=Action.REQUEST_EXTENSION, expected_status=expected_status
-        ) as (locked, _m):
-            current = locked.current_due_date
-            if requested_date <= current:
-                raise WorkflowError(
-                    _("Ngày đề nghị gia hạn phải sau hạn hiện tại (%(date)s).")
-                    % {"date": _date(current)}
-                )
-            if locked.extensions.filter(state=ExtensionState.PENDING).exists():
-                raise _conflict(locked)
-            extension = ExtensionRequest.objects.create(
-                task=locked,
-                requested_by=user,
-                due_date_before=current,
-                requested_date=requested_date,
-                reason=reason.strip(),
-            )
-            locked.extension_pending = True
-            locked.save(update_fields=["extension_pending", "updated_at"])
-            _record(
-                task=locked,
-                user=user,
-                action=Action.REQUEST_EXTENSION,
-                target=None,
-                comment=reason,
-                extension=extension,
-            )
-            _notify(
-                task=locked,
-                actor=user,
-                kind=NotificationKind.EXTENSION_REQUESTED,
-                to=[coordinators(), _officers(locked)],
-                comment=reason,
-                date=_date(requested_date),
-            )
-    except IntegrityError as error:  # a second pending request raced this one
-        raise WorkflowConflict(
-            _("Nhiệm vụ này đã có một đề nghị gia hạn đang chờ quyết định.")
-        ) from error
-    return extension
-
-
-def extension_decide(
-    *, extension: ExtensionRequest, user: User, grant: bool, comment: str = ""
-) -> ExtensionRequest:
-    """Home Affairs grants (the task's extended date is set; the original
-    due date stays) or refuses, with a comment."""
-    action = Action.GRANT_EXTENSION if grant else Action.REFUSE_EXTENSION
-    with _locked_move(task=extension.task, user=user, action=action, comment=comment) as (
-        locked,
-        _move,
-    ):
-        extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
-        if extension.state != ExtensionState.PENDING:
-            raise WorkflowConflict(_("Đề nghị gia hạn này đã được quyết định."))
-        extension.state = ExtensionState.GRANTED if grant else ExtensionState.REFUSED
-        extension.decided_by = user
-        extension.decided_at = timezone.now()
-        extension.decision_comment = comment.strip()
-        extension.save()
-        locked.extension_pending = False
-        if grant:
-            if extension.requested_date <= locked.due_date:
-                raise WorkflowError(_("Ngày gia hạn phải sau hạn ban đầu."))
-            locked.extended_due_date = extension.requested_date
-        locked.save(update_fields=["extended_due_date", "extension_pending", "updated_at"])
-        _record(
-            task=locked,
-            user=user,
-            action=action,
-            target=None,
-            comment=comment,
-            extension=extension,
-        )
-        _notify(
-            task=locked,
-            actor=user,
-            kind=(
-                NotificationKind.EXTENSION_GRANTED if grant else NotificationKind.EXTENSION_REFUSED
-            ),
-            to=[_officers(locked), _leaders(locked), [extension.requested_by]],
-            comment=comment,
-            date=_date(extension.requested_date),
-        )
-    return extension
-
-
-# Assignment ---------------------------------------------------------------
-
-
-def task_reassign(
-    *,
-    task: RemediationTask,
-    user: User,
-    lead_agency: Agency,
-    monitoring_agency: Agency | None,
-    supporting_agencies: Sequence[Agency],
-    comment: str = "",
-    expected_status: str | None = None,
-) -> RemediationTask:
-    """Home Affairs changes who leads, monitors or supports an open task."""
-    with _locked_move(
-        task=task, user=user, action=Action.REASSIGN, expected_status=expected_status
-    ) as (locked, _move):
-        before = _assignment(locked)
-        locked.lead_agency = lead_agency
-        locked.monitoring_agency = monitoring_agency
-        locked.save(update_fields=["lead_agency", "monitoring_agency", "updated_at"])
-        locked.supporting_agencies.set([a for a in supporting_agencies if a.pk != lead_agency.pk])
-        after = _assignment(locked)
-        if before == after:
-            raise WorkflowError(_("Không có thay đổi nào về cơ quan được phân công."))
-        note = _("Trước: %(before)s. Sau: %(after)s.") % {"before": before, "after": after}
-        _record(
-            task=locked,
-            user=user,
-            action=Action.REASSIGN,
-            target=None,
-            comment=f"{comment.strip()}\n{note}".strip(),
-        )
-        _notify(
-            task=locked,
-            actor=user,
-            kind=NotificationKind.REASSIGNED,
-            to=[_officers(locked), _leaders(locked)],
-            comment=comment,
-        )
-    return locked
-
-
-def _assignment(task: RemediationTask) -> str:
-    supporting = ", ".join(sorted(a.name for a in task.supporting_agencies.all())) or "—"
-    return _("chủ trì %(lead)s; theo dõi %(monitor)s; phối hợp %(support)s") % {
-        "lead": task.lead_agency.name,
-        "monitor": task.monitoring_agency.name if task.monitoring_agency_id else "—",
-        "support": supporting,
-    }
-
-
 __all__ = [
     "REVIEW_DECISIONS",
     "TRANSITIONS",
@@ -572,11 +413,8 @@ __all__ = [
     "WorkflowConflict",
     "WorkflowError",
     "conflict_message",
-    "extension_decide",
     "task_approve",
     "task_comment",
-    "task_reassign",
-    "task_request_extension",
     "task_review",
     "task_send_back",
     "task_submit_report",
