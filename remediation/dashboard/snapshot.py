@@ -197,6 +197,7 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     """Recompute the snapshots when the province has enough tasks to need
     them (the province's is returned); otherwise drop any, so that a small
     province is always live."""
+    writes.pages_visible_again()
     threshold = settings.DASHBOARD_SNAPSHOT_MIN_TASKS
     tasks = RemediationTask.objects.all()
     # Whether there is a threshold-th task, without counting them all.

@@ -6,7 +6,7 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, ReformArea, User
@@ -213,6 +213,29 @@ def test_it_records_a_tasks_counted_columns_before_and_after():
     assert writes.unseen(seen, up_to=2) is None  # three versions
     refresh_dashboard_snapshot()
     assert changes_kept() == []
+
+
+def heap_fetches() -> int:
+    """What an index-only scan of the tasks' due dates read in the table:
+    the entries on pages not marked all-visible."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT effective_due_date"
+            f" FROM {RemediationTask._meta.db_table} WHERE effective_due_date > '1900-01-01'"
+        )
+        plan = cursor.fetchone()[0][0]["Plan"]
+    assert plan["Node Type"] == "Index Only Scan"
+    return plan["Heap Fetches"]
+
+
+def test_each_refresh_leaves_the_tasks_pages_readable_from_the_indexes_alone():
+    refresh_dashboard_snapshot()
+    RemediationTask.objects.filter(status=TaskStatus.OPEN).update(title="Nhiệm vụ sửa lại")
+    assert heap_fetches() > 0
+    refresh_dashboard_snapshot()
+    assert heap_fetches() == 0
 
 
 def test_it_cuts_a_long_breakdown_after_counting_the_changes(client, settings, monkeypatch):
