@@ -18,9 +18,9 @@ snapshot saw them: the statement leaves them out, and their versions then
 are shifted in Python; the figures so derived are the snapshot's as of D,
 kept with it, and ``current`` counts the changes in them. Where they cannot
 be counted, only while nothing was written since the snapshot. Only for an
-earlier day, and while
-the tasks that change are at most ``CHANGED_UP_TO`` of the scope's;
-otherwise the page aggregates live.
+earlier day, and while the tasks that change are at most ``CHANGED_UP_TO``
+of the scope's; otherwise the page aggregates live. The trend's months are
+summed from the days the snapshot kept (``trend_days``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import dataclasses
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_class_expression
 from . import current
@@ -39,6 +39,7 @@ from .halves import agency_split, estimated_tasks
 from .months import Months, trend_filters
 from .one_scan import CLASS_CODES, SETTINGS, keyed_union
 from .rows import AgencyRow, Counts
+from .trend_days import days_read
 from .writes import Change, Unseen
 
 # Past this share of the scope's tasks, the two classes of each cost more
@@ -194,7 +195,7 @@ def _derived(
         areas=areas,
         directives=named(kept.directives, shifts.directives),
         inspections=named(kept.inspections, shifts.inspections),
-        trend=_trend(parts, months, as_of, unseen.changes, in_scope),
+        trend=_trend(kept, parts, months, as_of, unseen.changes, in_scope),
         computed_at=kept.computed_at,
         snapshot_agency_id=kept.snapshot_agency_id,
         memo={},
@@ -364,31 +365,36 @@ def _shift_as_seen(
 
 
 def _trend(
+    kept: Figures,
     parts: list[QuerySet],
     months: Months,
     as_of: datetime.date,
     changes: dict[int, Change],
     in_scope: current.Scope | None,
 ):
-    """The trend's two lines as of ``as_of`` (``trend_filters``), by day
-    then summed into months; as the snapshot saw the tasks written since
-    it (read now, with their changes taken off)."""
+    """The trend's two lines as of ``as_of`` (``trend_filters``) as the
+    snapshot saw the tasks: summed from its kept days where they cover the
+    months, else read now by day (with the changes since taken off) and
+    summed into months."""
     if not months:
         return []
+    if kept.days is not None and kept.days.covers(months, as_of):
+        return kept.days.trend(months, as_of)
     falling_due, completed = trend_filters(months, as_of)
-    due: dict[datetime.date, int] = {}
-    done: dict[datetime.date, int] = {}
-    for part in parts:
-        for line, day_field, condition in (
-            (due, "effective_due_date", falling_due),
-            (done, "open_until", completed),
-        ):
-            days = part.filter(condition).order_by().values_list(day_field).annotate(n=Count("*"))
-            for day, n in days:
-                month = day.replace(day=1)
-                line[month] = line.get(month, 0) + n
-    lines = trend(months, due, done)
+    lines = trend(
+        months,
+        _by_month(days_read(parts, "effective_due_date", falling_due)),
+        _by_month(days_read(parts, "open_until", completed)),
+    )
     if not changes:
         return lines
     undone = {task: (now, before) for task, (before, now) in changes.items()}
     return current.trend_changed(lines, undone, in_scope, as_of)
+
+
+def _by_month(days: dict[datetime.date, int]) -> dict[datetime.date, int]:
+    months: dict[datetime.date, int] = {}
+    for day, n in days.items():
+        month = day.replace(day=1)
+        months[month] = months.get(month, 0) + n
+    return months

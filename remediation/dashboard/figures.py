@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import heapq
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, Min, QuerySet
@@ -29,6 +29,9 @@ from .one_scan import grouped_in_one_scan
 from .presentation import AgencyTable, TablePage, agency_table
 from .rows import AgencyRow, Counts, DimensionCounts, as_date
 from .scan_rows import Grouped
+
+if TYPE_CHECKING:
+    from .trend_days import TrendDays
 
 CLASSES = [state.value for state in DeadlineState]
 
@@ -75,6 +78,8 @@ class Figures:
     # and ``inspections`` hold only the most pressing (``BREAKDOWN_ROWS``).
     directives_counted: int | None = None
     inspections_counted: int | None = None
+    # A snapshot's trend by day, further back than its months (``trend_days``).
+    days: TrendDays | None = None
 
 
 def class_aggregates(today: datetime.date) -> dict[str, Any]:

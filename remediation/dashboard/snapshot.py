@@ -38,6 +38,7 @@ from . import writes
 from .figures import AgencyRow, Counts, Figures, Month, NamedRow, figures_compute
 from .forms import DashboardFilterForm
 from .months import month_window
+from .trend_days import TrendDays, trend_days_compute
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def figures_to_json(figures: Figures) -> dict[str, Any]:
             [m.start.isoformat(), m.end.isoformat(), m.falling_due, m.completed]
             for m in figures.trend
         ],
+        "days": figures.days.to_json() if figures.days else None,
     }
 
 
@@ -101,6 +103,7 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
         inspections=[_named(row) for row in data["inspections"]],
         trend=[Month(day(a), day(b), due, done) for a, b, due, done in data["trend"]],
         computed_at=computed_at,
+        days=TrendDays.from_json(data["days"]) if data.get("days") else None,
     )
 
 
@@ -236,16 +239,16 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
 def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
     """The figures of every kept view, by (agency, level, period)."""
     months = month_window(today, None, None)
-    computed = {(None, "", EVERY_TASK): figures_compute(tasks, as_of=today, months=months)}
+    computed = {(None, "", EVERY_TASK): _kept(tasks, None, today, months)}
     for level in AgencyKind.values:
         # The very filter of the page's ``cap``.
         of_level = DashboardFilterForm({"cap": level}).apply(tasks)
-        computed[None, level, EVERY_TASK] = figures_compute(of_level, as_of=today, months=months)
+        computed[None, level, EVERY_TASK] = _kept(of_level, None, today, months)
     for first, last in kept_years(today):
         # The very filters of the page's period, and its trend's months.
         form = DashboardFilterForm({"tu_ngay": f"{first:%d/%m/%Y}", "den_ngay": f"{last:%d/%m/%Y}"})
-        computed[None, "", (first, last)] = figures_compute(
-            form.apply(tasks), as_of=today, months=month_window(today, first, last)
+        computed[None, "", (first, last)] = _kept(
+            form.apply(tasks), None, today, month_window(today, first, last)
         )
     monitors = (
         ReformArea.objects.exclude(monitoring_agency=None)
@@ -255,7 +258,12 @@ def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
     )
     for agency_id in monitors:
         scope, parts = agency_scope_tasks(agency_id=agency_id)
-        computed[agency_id, "", EVERY_TASK] = figures_compute(
-            scope, parts=parts, as_of=today, months=months
-        )
+        computed[agency_id, "", EVERY_TASK] = _kept(scope, parts, today, months)
     return computed
+
+
+def _kept(tasks, parts, today: datetime.date, months) -> Figures:
+    """A kept view's figures, and its trend's days for an earlier day's."""
+    figures = figures_compute(tasks, parts=parts, as_of=today, months=months)
+    figures.days = trend_days_compute(parts or [tasks], today)
+    return figures

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from agencies.models import Agency, AgencyKind, User
-from remediation.dashboard import as_of, figures, snapshot, writes
+from remediation.dashboard import as_of, figures, snapshot, trend_days, writes
 from remediation.demo import load_demo_scenario
 from remediation.models import Finding, RemediationTask, TaskStatus
 from remediation.tasks import refresh_dashboard_snapshot
@@ -93,6 +93,37 @@ def test_it_derives_an_earlier_day_from_the_snapshot_as_live(
             )
             assert "tính sẵn" in derived.text, day
             assert body(derived) == body(live), (day, sort)
+
+
+def test_an_earlier_days_trend_is_summed_from_the_days_kept(client, world, settings, monkeypatch):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    refresh_dashboard_snapshot()
+
+    def read(*args):
+        raise AssertionError("the trend read again from the tasks")
+
+    monkeypatch.setattr(as_of, "days_read", read)
+    client.force_login(User.objects.get(username="sonoivu"))
+    for view in (
+        {},
+        {"cap": AgencyKind.COMMUNE_PC},
+        {"tu_ngay": "01/01/2018", "den_ngay": "31/12/2018"},
+    ):
+        for day in ("01/01/2019", "31/10/2019"):
+            derived, live = snapshot_and_live(client, settings, {**view, "ngay": day})
+            assert "tính sẵn" in derived.text, (view, day)
+            assert body(derived) == body(live), (view, day)
+
+
+def test_a_trend_before_the_days_kept_is_read_from_the_tasks(client, world, settings, monkeypatch):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    monkeypatch.setattr(trend_days, "KEPT_MONTHS", 3)  # from 01/09/2019
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    for day in ("01/06/2019", "30/11/2019"):
+        derived, live = snapshot_and_live(client, settings, {"ngay": day})
+        assert "tính sẵn" in derived.text, day
+        assert body(derived) == body(live), day
 
 
 def test_it_shows_the_most_pressing_rows_of_a_long_breakdown_as_live(
