@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 
 from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_class_expression
 from . import current
+from .among import Among
 from .figures import Figures, NamedRow, most_pressing, trend
 from .halves import agency_split, estimated_tasks
 from .months import Months, trend_filters
@@ -171,7 +172,7 @@ def _derived(
         return None
     written = list(unseen.changes)
     if written:
-        changed = [part.exclude(pk__in=written) for part in changed]
+        changed = [part.exclude(Among("pk", written)) for part in changed]
     shifts = _shifts(changed, as_of, today)
     if written:
         _shift_as_seen(shifts, unseen.changes.values(), in_scope, as_of, today)

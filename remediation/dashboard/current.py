@@ -35,6 +35,7 @@ from directives.models import Directive
 from ..deadlines import NEVER, DeadlineState, deadline_state
 from ..models import Inspection, RemediationTask
 from ..workflow import TaskStatus
+from .among import Among
 from .figures import AGENCY_FIELDS, Figures, Month, NamedRow
 from .oldest import earlier, read_again
 from .rows import AgencyRow, Counts
@@ -133,7 +134,7 @@ def agency_scope(agency_id: int, changes: dict[int, Change]) -> Scope:
     ids = set(Agency.objects.subtree_ids(agency_id))
     through = RemediationTask.supporting_agencies.through.objects
     supported = set(
-        through.filter(remediationtask_id__in=list(changes), agency_id__in=ids).values_list(
+        through.filter(Among("remediationtask_id", changes), agency_id__in=ids).values_list(
             "remediationtask_id", flat=True
         )
     )
