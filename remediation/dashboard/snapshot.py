@@ -263,7 +263,9 @@ def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
 
 
 def _kept(tasks, parts, today: datetime.date, months) -> Figures:
-    """A kept view's figures, and its trend's days for an earlier day's."""
+    """A kept view's figures, and its trend's days for an earlier day's
+    (derived on PostgreSQL only: ``as_of``)."""
     figures = figures_compute(tasks, parts=parts, as_of=today, months=months)
-    figures.days = trend_days_compute(parts or [tasks], today)
+    if connection.vendor == "postgresql":
+        figures.days = trend_days_compute(parts or [tasks], today)
     return figures

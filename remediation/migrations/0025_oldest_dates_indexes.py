@@ -3,6 +3,21 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from remediation import finding_copies
+
+
+# SQLite rebuilds the task table to drop the directive's index, which drops
+# the finding copies' triggers on it (and fails on the one on findings that
+# names it): off before, on again after (``finding_copies``).
+def sqlite_triggers_off(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        finding_copies.uninstall(schema_editor)
+
+
+def sqlite_triggers_on(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        finding_copies.install(schema_editor)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -20,6 +35,7 @@ class Migration(migrations.Migration):
             model_name="remediationtask",
             name="task_source_directive_due",
         ),
+        migrations.RunPython(sqlite_triggers_off, sqlite_triggers_on, elidable=False),
         migrations.AlterField(
             model_name="remediationtask",
             name="directive",
@@ -33,6 +49,7 @@ class Migration(migrations.Migration):
                 verbose_name="văn bản chỉ đạo",
             ),
         ),
+        migrations.RunPython(sqlite_triggers_on, sqlite_triggers_off, elidable=False),
         migrations.AddIndex(
             model_name="remediationtask",
             index=models.Index(
