@@ -13,6 +13,7 @@ from agencies.models import Agency, AgencyKind, ReformArea, User
 from agencies.tests.factories import AgencyFactory
 from remediation.dashboard import as_of, current, figures, oldest, writes
 from remediation.models import DashboardSnapshot, Finding, RemediationTask, TaskStatus
+from remediation.selectors import agency_scope_tasks
 from remediation.tasks import refresh_dashboard_snapshot
 from remediation.tests.factories import (
     FindingFactory,
@@ -236,6 +237,14 @@ def test_each_refresh_leaves_the_tasks_pages_readable_from_the_indexes_alone():
     assert heap_fetches() > 0
     refresh_dashboard_snapshot()
     assert heap_fetches() == 0
+
+
+def test_it_reads_oldest_dates_row_by_row_only_in_a_part_holding_most_tasks():
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {RemediationTask._meta.db_table}")
+    _scope, parts = agency_scope_tasks(agency_id=User.objects.get(username="sotuphap").agency_id)
+    assert oldest._wide([RemediationTask.objects.all()]) == [True]
+    assert oldest._wide(parts) == [False] * len(parts)
 
 
 def test_it_cuts_a_long_breakdown_after_counting_the_changes(client, settings, monkeypatch):
