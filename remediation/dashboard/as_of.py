@@ -29,17 +29,17 @@ import collections
 import dataclasses
 import datetime
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 
-from ..deadlines import DUE_SOON_DAYS, DeadlineState, deadline_class_expression
+from ..deadlines import DUE_SOON_DAYS, DeadlineState
 from . import current
 from .among import Among
 from .figures import Figures, NamedRow, most_pressing, trend
-from .halves import agency_split, estimated_tasks
+from .halves import estimated_tasks
 from .months import Months, trend_filters
-from .one_scan import CLASS_CODES, SETTINGS, keyed_union
 from .rows import AgencyRow, Counts
+from .shifts import SHIFTED, Shift, Shifts, shifts_read
 from .trend_days import days_read
 from .writes import Change, Unseen
 
@@ -48,39 +48,6 @@ from .writes import Change, Unseen
 CHANGED_UP_TO = 0.4
 # Tasks written since the snapshot that the statement leaves out, at most.
 WRITTEN_UP_TO = 5_000
-# The classes a shift moves, in the order of ``Counts``' fields.
-SHIFTED = (
-    DeadlineState.COMPLETED_ON_TIME,
-    DeadlineState.COMPLETED_LATE,
-    DeadlineState.IN_TIME,
-    DeadlineState.DUE_SOON,
-    DeadlineState.OVERDUE,
-)
-GROUPED = ("agency", "d0", "d1", "d2", "d3", "d4")
-SETS = {
-    "agency": ("agency",),
-    "criteria": ("d0", "d1"),
-    "inspection": ("d2",),
-    "pair": ("d3", "d4"),
-}
-CODES = {
-    sum(1 << (len(GROUPED) - 1 - i) for i, c in enumerate(GROUPED) if c not in columns): name
-    for name, columns in SETS.items()
-}
-# Per class of ``SHIFTED``: tasks in it as of D less tasks in it as of T; then
-# the oldest due date of those overdue as of D.
-Shift = list
-
-
-@dataclasses.dataclass
-class Shifts:
-    agencies: dict[int, Shift] = dataclasses.field(default_factory=dict)
-    areas: dict[int, Shift] = dataclasses.field(default_factory=dict)
-    criteria: dict[tuple[int, int], Shift] = dataclasses.field(default_factory=dict)
-    inspections: dict[int | None, Shift] = dataclasses.field(default_factory=dict)
-    directives: dict[int, Shift] = dataclasses.field(default_factory=dict)
-    total: Shift | None = None
-
 
 # Derived figures kept with their snapshot (its ``memo``), per day and
 # months, this many at most: the same snapshot, with nothing written since,
@@ -144,7 +111,7 @@ def _shown(figures: Figures) -> Figures:
         shown = most_pressing({row.id: row.counts for row in rows})
         cut[name] = [row for row in rows if row.id in shown]
         cut[f"{name}_counted"] = len(rows)
-    return dataclasses.replace(figures, memo={}, **cut)
+    return dataclasses.replace(figures, memo={}, basis=figures, **cut)
 
 
 def _derived(
@@ -173,12 +140,18 @@ def _derived(
     written = list(unseen.changes)
     if written:
         changed = [part.exclude(Among("pk", written)) for part in changed]
-    shifts = _shifts(changed, as_of, today)
+    shifts = shifts_read(changed, as_of, today)
     if written:
         _shift_as_seen(shifts, unseen.changes.values(), in_scope, as_of, today)
 
     def named(rows: list[NamedRow], by_id: dict) -> list[NamedRow]:
-        return [NamedRow(r.id, r.name, _shifted(r.counts, by_id.get(r.id), as_of)) for r in rows]
+        """Each row whose counts shift anew; the others as they are (most
+        of a national catalogue's 15,000 documents and inspections)."""
+        result = []
+        for row in rows:
+            counts = _shifted(row.counts, by_id.get(row.id), as_of)
+            result.append(row if counts is row.counts else NamedRow(row.id, row.name, counts))
+        return result
 
     areas = [
         NamedRow(
@@ -200,6 +173,7 @@ def _derived(
         computed_at=kept.computed_at,
         snapshot_agency_id=kept.snapshot_agency_id,
         memo={},
+        basis=kept,
     )
 
 
@@ -248,89 +222,6 @@ def _shifted(counts: Counts, shift: Shift | None, as_of: datetime.date) -> Count
         counts.overdue + overdue,
         oldest,
     )
-
-
-def _shifts(changed: list[QuerySet], as_of: datetime.date, today: datetime.date) -> Shifts:
-    """The shifts of the changing tasks, grouped as the one scan groups them
-    (``scan_rows.SETS``): by agency, (area, criterion), inspection and
-    (directive, the finding's other directive), then summed in the
-    statement into one row per agency, area, criterion, inspection,
-    document and the total (a national catalogue's halves give 40,000 rows
-    to sum)."""
-    classes = {
-        "dashboard_then": deadline_class_expression(as_of, CLASS_CODES),
-        "dashboard_now": deadline_class_expression(today, CLASS_CODES),
-    }
-    sql, params = keyed_union(changed, classes, "effective_due_date")
-    shifts = Shifts()
-    if not sql:
-        return shifts
-    shifted = [f"s{i}" for i in range(len(SHIFTED))]
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE was = {CLASS_CODES[state]})"
-        f" - count(*) FILTER (WHERE now = {CLASS_CODES[state]}) AS {column}"
-        for state, column in zip(SHIFTED, shifted, strict=True)
-    )
-    sets = ", ".join(f"({', '.join(columns)})" for columns in SETS.values())
-    aggregate = f"""
-        SELECT GROUPING({", ".join(GROUPED)}) AS g, {", ".join(GROUPED)}, {counts},
-            min(due) FILTER (WHERE was = {CLASS_CODES[DeadlineState.OVERDUE]}) AS oldest
-        FROM u {{where}} GROUP BY GROUPING SETS ({sets})
-    """  # noqa: S608 - names and class codes are ours
-    # Two halves of the agencies side by side, as a large live view's
-    # (``halves``): a group of the finding's dimensions comes in both.
-    split = agency_split()
-    if split is None:
-        aggregates = aggregate.format(where="")
-    else:
-        aggregates = " UNION ALL ".join(
-            f"({aggregate.format(where=f'WHERE agency {op} %s')})" for op in ("<", ">=")
-        )
-        params = [*params, split, split]
-    codes = {name: code for code, name in CODES.items()}
-    sums = ", ".join([*(f"coalesce(sum({c}), 0)::int" for c in shifted), "min(oldest)"])
-
-    def summed(name: str, keys: list[str], source: str) -> str:
-        """One row per ``keys`` (one or two) of ``source``."""
-        selected = ", ".join([*keys, "NULL::bigint"][:2])
-        return f"SELECT '{name}', {selected}, {sums} FROM {source} GROUP BY {', '.join(keys)}"  # noqa: S608 - ours
-
-    pairs = f"FROM h WHERE g = {codes['pair']}"
-    documents = (
-        f"(SELECT d3 AS k, {', '.join(shifted)}, oldest {pairs}"
-        f" UNION ALL SELECT d4, {', '.join(shifted)}, oldest {pairs}) AS d WHERE k IS NOT NULL"
-    )
-    criteria = f"(SELECT * FROM h WHERE g = {codes['criteria']} AND d0 IS NOT NULL) AS c"  # noqa: S608 - ours
-    statement = f"""
-        WITH u ({", ".join(GROUPED)}, was, now, due) AS NOT MATERIALIZED ({sql}),
-        h AS MATERIALIZED ({aggregates})
-        SELECT 'agency', agency, NULL::bigint, {", ".join(shifted)}, oldest
-            FROM h WHERE g = {codes["agency"]}
-        UNION ALL SELECT 'total', NULL, NULL, {sums} FROM h WHERE g = {codes["agency"]}
-        UNION ALL {summed("area", ["d0"], criteria)}
-        UNION ALL {summed("criterion", ["d0", "d1"], f"{criteria} WHERE d1 IS NOT NULL")}
-        UNION ALL {summed("inspection", ["d2"], f"h WHERE g = {codes['inspection']}")}
-        UNION ALL {summed("document", ["k"], documents)}
-    """  # noqa: S608 - names and class codes are ours; values are parameters
-    with transaction.atomic(), connection.cursor() as cursor:
-        for setting in SETTINGS:
-            cursor.execute(setting)
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
-    by_name = {
-        "agency": shifts.agencies,
-        "area": shifts.areas,
-        "inspection": shifts.inspections,
-        "document": shifts.directives,
-    }
-    for name, key, second, *shift in rows:
-        if name == "total":
-            shifts.total = shift
-        elif name == "criterion":
-            shifts.criteria[key, second] = shift
-        else:
-            by_name[name][key] = shift
-    return shifts
 
 
 def _shift_as_seen(

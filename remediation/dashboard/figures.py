@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import heapq
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -80,6 +81,21 @@ class Figures:
     inspections_counted: int | None = None
     # A snapshot's trend by day, further back than its months (``trend_days``).
     days: TrendDays | None = None
+    # The figures these were derived from, whose agencies' rows they hold
+    # where unchanged (``reordered``).
+    basis: Figures | None = None
+
+    def kept(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept in ``memo`` where these figures have one."""
+        if self.memo is None:
+            return compute()
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def agency_positions(self) -> dict[int, int]:
+        """Each agency's place in ``agencies``."""
+        return self.kept("positions", lambda: {row.id: i for i, row in enumerate(self.agencies)})
 
 
 def class_aggregates(today: datetime.date) -> dict[str, Any]:

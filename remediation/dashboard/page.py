@@ -24,11 +24,10 @@ from .presentation import (
     TablePage,
     format_param,
     grouped,
-    ordered_agencies,
     parse_sort,
-    ranking,
     table_page,
 )
+from .reordered import table_lines, table_ranking
 from .snapshot import kept_years
 
 COLOURS = {
@@ -99,27 +98,15 @@ def _sort_links(params: dict[str, str], current: str | None) -> dict[str, str]:
 
 
 def page_context(figures: Figures, form: DashboardFilterForm, *, page: TablePage) -> dict[str, Any]:
-    memo = figures.memo
-
-    def kept(key, compute):
-        """Computed once per snapshot (its links carry only the as-of date)."""
-        if memo is None:
-            return compute()
-        if key not in memo:
-            memo[key] = compute()
-        return memo[key]
-
+    # Computed once per snapshot (its links carry only the as-of date).
+    kept = figures.kept
     linker = kept("linker", lambda: Linker({**form.active(), "ngay": figures.as_of}))
     filters = dict(linker.base)
     language = get_language()  # the group labels are translated
     table = figures.table
     if table is None:  # a snapshot: every agency's row, ordered once per sort
-        key, descending = parse_sort(page.sort)
-        lines = kept(
-            ("lines", key, descending, language),
-            lambda: ordered_agencies(figures.agencies, page.sort),
-        )
-        table = table_page(lines, kept("ranking", lambda: ranking(figures.agencies)), page)
+        lines = table_lines(figures, page.sort, language)
+        table = table_page(lines, table_ranking(figures), page)
     pages = max(1, -(-table.count // page.per_page))
     number = table.first // page.per_page + 1
     # Links only for the page's rows: a national table has 12,000.

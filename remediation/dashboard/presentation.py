@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-import heapq
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ from agencies.models import AgencyKind
 from ..deadlines import DeadlineState
 from ..filters import NOT_COMPLETED_WITHIN
 from .columns import PROVINCIAL
+from .ranking import ranking
 from .rows import AgencyRow, Counts
 
 # The task list's ``thoi_han`` value behind each figure; None: every task.
@@ -270,31 +270,3 @@ def grouped_agencies(
 ) -> list[Group]:
     """The whole by-agency table, grouped (exports)."""
     return grouped(ordered_agencies(rows, sort), as_of)
-
-
-def _rank_key(row: AgencyRow) -> tuple:
-    counts = row.counts
-    decided = counts.completed + counts.overdue
-    # The id last: a total order, so the best and last ten never depend on
-    # how they were picked.
-    return (-counts.completed_on_time / decided, -decided, row.sort_key, row.id)
-
-
-def ranked_agencies(rows: Iterable[AgencyRow]) -> list[AgencyRow]:
-    """Agencies with a known outcome (completed or overdue tasks), best
-    on-time rate first, then more decided tasks, then by name."""
-    return sorted((row for row in rows if row.counts.decided), key=_rank_key)
-
-
-def ranking(rows: Iterable[AgencyRow], size: int = 10) -> tuple[list, list]:
-    """The best ``size`` agencies by on-time rate and, when there are more
-    than two tables' worth, the last ``size`` too, numbered as in
-    ``ranked_agencies`` (without sorting 12,000 rows for twenty)."""
-    decided = [row for row in rows if row.counts.decided]
-    if len(decided) <= 2 * size:
-        return list(enumerate(sorted(decided, key=_rank_key), start=1)), []
-    keyed = [(_rank_key(row), row) for row in decided]  # keys are unique: rows never compared
-    best = [row for _key, row in heapq.nsmallest(size, keyed)]
-    worst = [row for _key, row in heapq.nlargest(size, keyed)][::-1]
-    first_worst = len(decided) - size + 1
-    return list(enumerate(best, start=1)), list(enumerate(worst, start=first_worst))

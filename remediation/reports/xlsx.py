@@ -24,7 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from agencies.models import AgencyKind
 
 from ..dashboard.figures import Counts, Figures, NamedRow
-from ..dashboard.presentation import grouped_agencies, ranked_agencies
+from ..dashboard.presentation import grouped_agencies
+from ..dashboard.ranking import ranked_agencies
 from ..deadlines import DeadlineState, deadline_q
 from ..models import RemediationTask
 from ..workflow import TaskStatus

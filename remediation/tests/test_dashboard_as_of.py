@@ -13,6 +13,7 @@ from django.db import connection
 
 from agencies.models import Agency, AgencyKind, User
 from remediation.dashboard import as_of, figures, snapshot, trend_days, writes
+from remediation.dashboard.shifts import shifts_read
 from remediation.demo import load_demo_scenario
 from remediation.models import Finding, RemediationTask, TaskStatus
 from remediation.tasks import refresh_dashboard_snapshot
@@ -169,6 +170,6 @@ def test_a_province_without_snapshots_remembers_no_writes(world, settings):
 
 
 def test_no_changing_task_shifts_nothing(world):
-    shifts = as_of._shifts([RemediationTask.objects.filter(pk=-1)], TODAY, TODAY)
+    shifts = shifts_read([RemediationTask.objects.filter(pk=-1)], TODAY, TODAY)
     assert shifts.total == [0, 0, 0, 0, 0, None]
     assert not shifts.agencies and not shifts.directives
