@@ -29,16 +29,16 @@ from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 
-from agencies.models import Agency, Criterion, ReformArea
-from directives.models import Directive
+from agencies.models import Agency
 
 from ..deadlines import NEVER, DeadlineState, deadline_state
-from ..models import Inspection, RemediationTask
+from ..models import RemediationTask
 from ..workflow import TaskStatus
 from .among import Among
-from .figures import AGENCY_FIELDS, Figures, Month, NamedRow
+from .current_rows import Names, agencies_renewed, areas_renewed, named_renewed
+from .figures import Figures, Month, NamedRow
 from .oldest import earlier, read_again
-from .rows import AgencyRow, Counts
+from .rows import Counts
 from .writes import Change, Unseen, Version
 
 # Past this many versions written since the snapshot (a large import), the
@@ -94,11 +94,15 @@ def deltas(changes: list[Change], in_scope: Scope, day: datetime.date) -> dict[K
             if version is None or not in_scope(version):
                 continue
             state = class_of(version, day)
+            position = POSITION[state]
             overdue = version.due if state == DeadlineState.OVERDUE else None
             for key in counted_under(version):
                 delta = by_key[key]
-                delta.numbers[0] += sign
-                delta.numbers[POSITION[state]] += sign
+                numbers = delta.numbers
+                numbers[0] += sign
+                numbers[position] += sign
+                if overdue is None:  # most versions: no oldest date to keep
+                    continue
                 if sign > 0:
                     delta.added_oldest = earlier(delta.added_oldest, overdue)
                 else:
@@ -191,16 +195,24 @@ def brought_up_to_date(
         first = oldest[key] if key in oldest else earlier(kept.oldest_due, delta.added_oldest)
         return Counts(*numbers, first)
 
-    names = _Names(by_key)
-    agencies = _agencies(figures, by_key, counts, names)
-    areas = _areas(figures.areas, by_key, counts, names)
+    names = Names(by_key)
+    keys: dict[str, list] = collections.defaultdict(list)
+    for kind, pk in by_key:
+        keys[kind].append(pk)
+
+    def named(kind: str, rows: list[NamedRow]) -> list[NamedRow]:
+        positions = figures.kept(
+            ("positions", kind), lambda: {row.id: i for i, row in enumerate(rows)}
+        )
+        return named_renewed(rows, kind, keys[kind], counts, names, positions)
+
     return dataclasses.replace(
         figures,
         total=counts(("total", None), figures.total),
-        agencies=agencies,
-        areas=areas,
-        directives=_named_rows(figures.directives, "document", by_key, counts, names),
-        inspections=_named_rows(figures.inspections, "inspection", by_key, counts, names),
+        agencies=agencies_renewed(figures, keys["agency"], counts, names),
+        areas=areas_renewed(figures.areas, keys, counts, names),
+        directives=named("document", figures.directives),
+        inspections=named("inspection", figures.inspections),
         trend=trend_changed(figures.trend, changes, in_scope, day) if trend_kept else figures.trend,
         memo={},
         current=True,
@@ -231,127 +243,6 @@ def _oldest_by_key(figures: Figures) -> dict[Key, datetime.date | None]:
     kept |= {("document", row.id): row.counts.oldest_due for row in figures.directives}
     kept |= {("inspection", row.id): row.counts.oldest_due for row in figures.inspections}
     return kept
-
-
-class _Names:
-    """Names of the rows the snapshot did not have, read on first need."""
-
-    def __init__(self, by_key: dict[Key, Delta]):
-        self.wanted: dict[str, set] = collections.defaultdict(set)
-        for kind, pk in by_key:
-            self.wanted[kind].add(pk)
-        self._read: dict[str, dict] = {}
-
-    def of(self, kind: str) -> dict:
-        if kind not in self._read:
-            ids = self.wanted[kind]
-            if kind == "agency":
-                fields = [f.removeprefix("lead_agency__") for f in AGENCY_FIELDS[1:]]
-                rows = Agency.objects.filter(pk__in=ids).values_list("pk", *fields)
-                self._read[kind] = {row[0]: row[1:] for row in rows}
-            elif kind == "area":
-                self._read[kind] = dict(ReformArea.objects.values_list("pk", "name"))
-            elif kind == "criterion":
-                rows = Criterion.objects.filter(pk__in={c for _a, c in ids})
-                self._read[kind] = {
-                    pk: f"{code}. {name}"
-                    for pk, code, name in rows.values_list("pk", "code", "name")
-                }
-            elif kind == "document":
-                rows = Directive.objects.filter(pk__in=ids).values_list("pk", "symbol")
-                self._read[kind] = dict(rows)
-            else:
-                rows = Inspection.objects.filter(pk__in=ids).values_list("pk", "name")
-                self._read[kind] = dict(rows)
-        return self._read[kind]
-
-    def area_order(self) -> dict[int, int]:
-        return {pk: i for i, pk in enumerate(self.of("area"))}
-
-
-def _agencies(figures: Figures, by_key, counts, names: _Names) -> list[AgencyRow]:
-    """By id, as the snapshot's; without those left with no task. Only the
-    rows changed are visited: a national table has 12,000."""
-    rows, positions = figures.agencies, figures.agency_positions()
-    result: list[AgencyRow | None] = list(rows)
-    added, emptied = [], False
-    for kind, pk in by_key:
-        if kind != "agency":
-            continue
-        at = positions.get(pk)
-        if at is None:
-            added.append(pk)
-            continue
-        now = counts((kind, pk), rows[at].counts)
-        result[at] = dataclasses.replace(rows[at], counts=now) if now.total else None
-        emptied = emptied or not now.total
-    kept = [row for row in result if row is not None] if emptied else result
-    for pk in sorted(added):
-        now = counts(("agency", pk), None)
-        if now.total:
-            name, kind, parent, parent_name, key, parent_key = names.of("agency")[pk]
-            kept.append(AgencyRow(pk, name, kind, parent, parent_name, now, key, parent_key))
-    if added:
-        kept.sort(key=lambda row: row.id)
-    return kept
-
-
-def _named_rows(
-    rows: list[NamedRow], kind: str, by_key, counts, names, belongs=lambda pk: True
-) -> list[NamedRow]:
-    """By name, as the snapshot's; without those left with no task; those
-    it did not have, of its ``kind`` that ``belongs``, added."""
-    result, known = [], set()
-    for row in rows:
-        known.add(row.id)
-        if (kind, row.id) not in by_key:  # most of a national catalogue's
-            result.append(row)
-            continue
-        now = counts((kind, row.id), row.counts)
-        if now.total:
-            result.append(NamedRow(row.id, row.name, now, row.children))
-    added = [pk for k, pk in by_key if k == kind and pk not in known and belongs(pk)]
-    for pk in added:
-        now = counts((kind, pk), None)
-        if now.total:
-            result.append(NamedRow(pk, names.of(kind).get(pk, str(pk)), now))
-    if added:
-        result.sort(key=lambda row: row.name)
-    return result
-
-
-def _areas(areas: list[NamedRow], by_key, counts, names: _Names) -> list[NamedRow]:
-    result, known = [], set()
-    for area in areas:
-        known.add(area.id)
-        children = [dataclasses.replace(child, id=(area.id, child.id)) for child in area.children]
-        criteria = _criteria(children, area.id, by_key, counts, names)
-        now = counts(("area", area.id), area.counts)
-        if now.total:
-            result.append(NamedRow(area.id, area.name, now, criteria))
-    added = [pk for kind, pk in by_key if kind == "area" and pk not in known]
-    for pk in added:
-        now = counts(("area", pk), None)
-        if now.total:
-            criteria = _criteria([], pk, by_key, counts, names)
-            result.append(NamedRow(pk, names.of("area").get(pk, str(pk)), now, criteria))
-    if added:
-        order = names.area_order()
-        result.sort(key=lambda row: order.get(row.id, 0))
-    return result
-
-
-def _criteria(children: list[NamedRow], area: int, by_key, counts, names: _Names):
-    """An area's criteria, keyed (area, criterion) as ``counted_under``."""
-
-    class Named:
-        def of(self, kind: str) -> dict:
-            return {(area, pk): name for pk, name in names.of("criterion").items()}
-
-    rows = _named_rows(
-        children, "criterion", by_key, counts, Named(), belongs=lambda pk: pk[0] == area
-    )
-    return [NamedRow(row.id[1], row.name, row.counts) for row in rows]
 
 
 def trend_changed(

@@ -3,6 +3,7 @@ shows exactly the tasks it counts."""
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,8 +47,11 @@ def _most_pressing(rows: list[NamedRow], counted: int | None) -> dict[str, Any]:
     counted = len(rows) if counted is None else counted
     if counted <= computed.BREAKDOWN_ROWS:
         return {"rows": rows, "count": counted, "cut": False}
-    rows = sorted(rows, key=lambda row: (*row.counts.pressing(), row.name))
-    return {"rows": rows[: computed.BREAKDOWN_ROWS], "count": counted, "cut": True}
+    # As ``sorted(…)[:n]``, without sorting a national catalogue's 15,000.
+    rows = heapq.nsmallest(
+        computed.BREAKDOWN_ROWS, rows, key=lambda row: (*row.counts.pressing(), row.name)
+    )
+    return {"rows": rows, "count": counted, "cut": True}
 
 
 def _named(linker: Linker, rows: list[NamedRow], param: str, child: str | None = None):

@@ -73,7 +73,7 @@ class Counts:
     def pressing(self) -> tuple[int, int, int]:
         """Sorts first the most overdue, then the most not completed, then
         the most tasks: what Home Affairs must chase first."""
-        return (-self.overdue, -(self.within + self.overdue), -self.total)
+        return (-self.overdue, -(self.in_time + self.due_soon + self.overdue), -self.total)
 
     def oldest_overdue_days(self, as_of: datetime.date) -> int | None:
         return (as_of - self.oldest_due).days if self.oldest_due else None
