@@ -110,6 +110,11 @@ def _from_kept(
             if province
             else current.agency_scope(user.agency_id, unseen.changes)
         )
+    if isolated and in_scope is None:
+        # The writes since it cannot be counted (an import of thousands of
+        # tasks, an agency written): a new snapshot now, not at beat's next
+        # run, so the page shows them within seconds.
+        snapshot_refresh_soon()
     if as_of == today:
         return current.figures_now(kept, unseen, in_scope=in_scope, parts=parts)
     return figures_before(

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, ReformArea, User
 from agencies.tests.factories import AgencyFactory
+from reform_tracker.celery import app as celery_app
 from remediation.dashboard import as_of, current, figures, oldest, writes
 from remediation.models import DashboardSnapshot, Finding, RemediationTask, TaskStatus
 from remediation.selectors import agency_scope_tasks
@@ -182,6 +183,22 @@ def test_too_many_changes_show_the_snapshot_as_computed(client, monkeypatch):
     )
     assert "cập nhật định kỳ" in client.get(URL).text
     assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+
+
+def test_changes_it_cannot_count_have_celery_make_a_new_snapshot_at_once(
+    client, settings, monkeypatch
+):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setattr(current, "CHANGES_UP_TO", 1)
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    RemediationTask.objects.filter(status=TaskStatus.OPEN).update(
+        extended_due_date=datetime.date(2020, 6, 30)
+    )
+    assert "cập nhật định kỳ" in client.get(URL).text  # queued, run when it commits
+    assert changes_kept() == []  # the new snapshot saw every write
+    kept, live = snapshot_and_live(client, settings, {})
+    assert body(kept) == body(live)
 
 
 def changes_kept() -> list[tuple]:
