@@ -1,15 +1,18 @@
 """The by-agency table's order and the ranking of figures derived from
 others (``Figures.basis``: a snapshot brought up to date with the writes
-since it, an earlier day), taken from the basis's instead of sorted anew.
+since it, an earlier day), taken from the snapshot's instead of sorted anew.
 
 A national table has 12,000 agencies, and the first look after a write sorted
 them twice (by name, and by on-time rate for the ranking: 15 ms) for the
 few rows the write changed. A derived row replaces its basis's at the same
-place in ``agencies`` (by id); an unchanged row is the very same object.
-The order by name does not depend on the counts, so it is the basis's with
-the changed rows put in their places. The ranking is the basis's
-candidates with the changed rows ranked anew (``ranking.ranked_after``). Where the agencies are not the basis's (one added, or left
-with no task), or too many candidates changed, both are computed anew.
+place in ``agencies`` (by id); an unchanged row is the very same object, down
+a chain of derivations. The order by name does not depend on the counts, so
+it is that of the farthest basis with the same agencies (``alike_root``: the
+snapshot, whose lines are kept across looks) with the changed rows put in
+their places. The ranking is the root's candidates with the changed rows
+ranked anew (``ranking.ranked_after``). Where the agencies are not the
+root's (one added, or left with no task), another sort is asked for, most
+rows changed, or too many candidates, both are computed anew.
 """
 
 from __future__ import annotations
@@ -26,49 +29,52 @@ if TYPE_CHECKING:
 Line = tuple[str, AgencyRow, int]
 
 
-def changed_rows(figures: Figures, basis: Figures) -> list[tuple[AgencyRow, AgencyRow]] | None:
-    """(the basis's row, the new one) of each agency whose row is new; None
-    when the agencies are not the basis's, in the same order."""
-    rows, was = figures.agencies, basis.agencies
-    if len(rows) != len(was):
-        return None
-    changed = []
-    for new, old in zip(rows, was, strict=True):
-        if new is not old:
-            if new.id != old.id:
-                return None
-            changed.append((old, new))
-    return changed
+def _ids(figures: Figures) -> list[int]:
+    return figures.kept("agency_ids", lambda: [row.id for row in figures.agencies])
 
 
-def _changes(figures: Figures) -> list[tuple[AgencyRow, AgencyRow]] | None:
-    basis = figures.basis
-    if basis is None:
-        return None
-    return figures.kept("changed_rows", lambda: changed_rows(figures, basis))
+def alike_root(figures: Figures) -> Figures:
+    """The farthest of the figures' bases (or the figures themselves) whose
+    agencies are theirs, by id and in order: a snapshot, whose order and
+    ranking are kept across every look, rather than an intermediate
+    derivation's."""
+
+    def compute() -> Figures:
+        basis = figures.basis
+        if basis is None or _ids(basis) != _ids(figures):
+            return figures
+        return alike_root(basis)
+
+    return figures.kept("alike_root", compute)
+
+
+def changed_rows(figures: Figures, root: Figures) -> list[tuple[AgencyRow, AgencyRow]]:
+    """(the root's row, the figures' row) of each agency whose row differs."""
+    return [
+        (old, new)
+        for new, old in zip(figures.agencies, root.agencies, strict=True)
+        if new is not old
+    ]
 
 
 def table_lines(figures: Figures, sort: str | None, language: str) -> list[Line]:
     """``ordered_agencies`` of the figures' agencies, kept with them; by
-    name, from their basis's lines where it has the same agencies."""
+    name, from the lines of their ``alike_root``."""
     key, descending = parse_sort(sort)
 
     def compute() -> list[Line]:
-        changed = _changes(figures) if key == "ten" else None
-        if changed is None:
+        root = alike_root(figures) if key == "ten" else figures
+        if root is figures:
             return ordered_agencies(figures.agencies, sort)
-        basis = figures.basis
-        lines = table_lines(basis, sort, language)
-        if not changed:
-            return lines
-        at = basis.kept(
+        lines = list(table_lines(root, sort, language))
+        at = root.kept(
             ("line_positions", key, descending, language),
             lambda: {row.id: i for i, (_label, row, _depth) in enumerate(lines)},
         )
-        lines = list(lines)
-        for _was, row in changed:
-            label, _row, depth = lines[at[row.id]]
-            lines[at[row.id]] = (label, row, depth)
+        for new, old in zip(figures.agencies, root.agencies, strict=True):
+            if new is not old:
+                label, _row, depth = lines[at[new.id]]
+                lines[at[new.id]] = (label, new, depth)
         return lines
 
     return figures.kept(("lines", key, descending, language), compute)
@@ -76,15 +82,16 @@ def table_lines(figures: Figures, sort: str | None, language: str) -> list[Line]
 
 def ranked_of(figures: Figures) -> Ranked:
     """``ranked`` of the figures' agencies, kept with them; from their
-    basis's where it has the same agencies."""
+    ``alike_root``'s where few rows changed."""
 
     def compute() -> Ranked:
-        changed = _changes(figures)
+        root = alike_root(figures)
+        changed = changed_rows(figures, root) if root is not figures else None
         # Past half the agencies changed (an earlier day's shift), ranking
         # them anew costs less than ranking the changed and merging.
         if changed is None or 2 * len(changed) > len(figures.agencies):
             return ranked(figures.agencies)
-        return ranked_after(ranked_of(figures.basis), changed)
+        return ranked_after(ranked_of(root), changed)
 
     return figures.kept("ranked", compute)
 
@@ -92,7 +99,7 @@ def ranked_of(figures: Figures) -> Ranked:
 def table_ranking(figures: Figures) -> tuple[list, list]:
     """``ranking.ranking`` of the figures' agencies."""
     answer = ranked_of(figures).ranking()
-    if answer is None:  # too many candidates changed since the basis
+    if answer is None:  # too many candidates changed since the root
         fresh = ranked(figures.agencies)
         if figures.memo is not None:
             figures.memo["ranked"] = fresh
