@@ -7,6 +7,7 @@ import dataclasses
 
 from .columns import COUNT_COLUMNS
 from .presentation import GROUP_LABELS, AgencyTable, TablePage, clamped_offset
+from .ranking import SIZE
 from .rows import AgencyRow, Counts, DimensionCounts
 from .table_sql import PART_BEST, PART_GROUPS, PART_PAGE
 
@@ -53,7 +54,7 @@ MONTH_BITS = len(GROUPED) - len(KEYS)
 BY_SET = {grouping_code(columns): name for name, columns in SETS.items()}
 BY_AGENCY = grouping_code(SETS["agency"])
 COUNTS_AT = 1 + len(GROUPED)  # in a row of ``g``
-RANKED = 10  # the ranking's best and last
+RANKED = SIZE  # the ranking's best and last, as in Python
 
 
 @dataclasses.dataclass
