@@ -36,7 +36,6 @@ from ..deadlines import DUE_SOON_DAYS, DeadlineState
 from . import current
 from .among import Among
 from .figures import Figures, NamedRow, most_pressing, trend
-from .halves import estimated_tasks
 from .months import Months, trend_filters
 from .rows import AgencyRow, Counts
 from .shifts import SHIFTED, Shift, Shifts, shifts_read
@@ -135,12 +134,12 @@ def _derived(
         completed & Q(effective_due_date__gt=soon),
     )
     changed = [part.filter(range_) for part in parts for range_ in ranges]
-    if sum(estimated_tasks(part) for part in changed) > CHANGED_UP_TO * kept.total.total:
-        return None
     written = list(unseen.changes)
     if written:
         changed = [part.exclude(Among("pk", written)) for part in changed]
-    shifts = shifts_read(changed, as_of, today)
+    shifts = shifts_read(changed, as_of, today, up_to=CHANGED_UP_TO * kept.total.total)
+    if shifts is None:
+        return None
     if written:
         _shift_as_seen(shifts, unseen.changes.values(), in_scope, as_of, today)
 

@@ -53,6 +53,11 @@ def estimated_tasks(tasks: QuerySet) -> float:
         sql, params = tasks.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
         return 0.0
+    return estimated_rows(sql, params)
+
+
+def estimated_rows(sql: str, params: list) -> float:
+    """How many rows the planner expects the statement to return."""
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from ..deadlines import DeadlineState, deadline_class_expression
-from .halves import agency_split
+from .halves import agency_split, estimated_rows
 from .one_scan import CLASS_CODES, SETTINGS, keyed_union
 
 # The classes a shift moves, in the order of ``Counts``' fields.
@@ -48,13 +48,21 @@ class Shifts:
     total: Shift | None = None
 
 
-def shifts_read(changed: list[QuerySet], as_of: datetime.date, today: datetime.date) -> Shifts:
+def shifts_read(
+    changed: list[QuerySet],
+    as_of: datetime.date,
+    today: datetime.date,
+    *,
+    up_to: float | None = None,
+) -> Shifts | None:
     """The shifts of the changing tasks, grouped as the one scan groups them
     (``scan_rows.SETS``): by agency, (area, criterion), inspection and
     (directive, the finding's other directive), then summed in the
     statement into one row per agency, area, criterion, inspection,
     document and the total (a national catalogue's halves give 40,000 rows
-    to sum)."""
+    to sum). None: the planner expects more than ``up_to`` changing tasks
+    (one EXPLAIN of the statement's rows, compiled once: a monitoring
+    department's nine parts each compiled and planned apart cost 15 ms)."""
     classes = {
         "dashboard_then": deadline_class_expression(as_of, CLASS_CODES),
         "dashboard_now": deadline_class_expression(today, CLASS_CODES),
@@ -63,6 +71,8 @@ def shifts_read(changed: list[QuerySet], as_of: datetime.date, today: datetime.d
     shifts = Shifts()
     if not sql:
         return shifts
+    if up_to is not None and estimated_rows(sql, params) > up_to:
+        return None
     shifted = [f"s{i}" for i in range(len(SHIFTED))]
     counts = ", ".join(
         f"count(*) FILTER (WHERE was = {CLASS_CODES[state]})"
