@@ -34,7 +34,6 @@ from django.db.models import Q, QuerySet
 
 from ..deadlines import DUE_SOON_DAYS, DeadlineState
 from . import current
-from .among import Among
 from .figures import Figures, NamedRow, most_pressing, trend
 from .months import Months, trend_filters
 from .rows import AgencyRow, Counts
@@ -135,9 +134,9 @@ def _derived(
     )
     changed = [part.filter(range_) for part in parts for range_ in ranges]
     written = list(unseen.changes)
-    if written:
-        changed = [part.exclude(Among("pk", written)) for part in changed]
-    shifts = shifts_read(changed, as_of, today, up_to=CHANGED_UP_TO * kept.total.total)
+    shifts = shifts_read(
+        changed, as_of, today, leaving_out=written, up_to=CHANGED_UP_TO * kept.total.total
+    )
     if shifts is None:
         return None
     if written:
