@@ -20,6 +20,7 @@ from .dashboard.snapshot import (
     Period,
     kept_years,
     snapshot_figures,
+    snapshot_fresh,
     snapshot_refresh_soon,
 )
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
@@ -115,6 +116,12 @@ def _from_kept(
         # tasks, an agency written): a new snapshot now, not at beat's next
         # run, so the page shows them within seconds.
         snapshot_refresh_soon()
+    if not snapshot_fresh(kept):
+        # Beat or the worker stopped: exact with every change since it
+        # counted, else live; either way a new snapshot is asked for.
+        snapshot_refresh_soon()
+        if in_scope is None:
+            return None
     if as_of == today:
         return current.figures_now(kept, unseen, in_scope=in_scope, parts=parts)
     return figures_before(

@@ -136,17 +136,16 @@ def snapshot_figures(
     level: str = "",
     period: Period = EVERY_TASK,
 ) -> Figures | None:
-    """Today's fresh snapshot of the province (no agency), of one of its
+    """Today's latest snapshot of the province (no agency), of one of its
     agency ``level``s, of a kept year (``period``), or of a monitoring
-    department's scope, if snapshots are on and one exists."""
+    department's scope, if snapshots are on and one exists; fresh or not
+    (``snapshot_fresh``)."""
     if not settings.DASHBOARD_SNAPSHOT_MIN_TASKS:
         return None
-    oldest = timezone.now() - datetime.timedelta(minutes=2 * settings.DASHBOARD_SNAPSHOT_MINUTES)
     first, last = period
     latest = (
         DashboardSnapshot.objects.filter(
             as_of=as_of,
-            computed_at__gte=oldest,
             agency_id=agency_id,
             level=level,
             period_from=first,
@@ -170,6 +169,14 @@ def snapshot_figures(
             _decoded.popitem(last=False)
     _decoded.move_to_end(latest)
     return _decoded[latest]
+
+
+def snapshot_fresh(figures: Figures) -> bool:
+    """Computed within two of beat's intervals: older, the worker or beat
+    has stopped, and the snapshot serves only with every change since it
+    counted."""
+    oldest = timezone.now() - datetime.timedelta(minutes=2 * settings.DASHBOARD_SNAPSHOT_MINUTES)
+    return figures.computed_at >= oldest
 
 
 REFRESH_SOON_KEY = "dashboard-snapshot-refresh-soon"

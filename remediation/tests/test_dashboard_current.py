@@ -6,12 +6,14 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, ReformArea, User
 from agencies.tests.factories import AgencyFactory
 from reform_tracker.celery import app as celery_app
+from remediation import selectors_dashboard
 from remediation.dashboard import as_of, current, figures, oldest, writes
 from remediation.models import DashboardSnapshot, Finding, RemediationTask, TaskStatus
 from remediation.selectors import agency_scope_tasks
@@ -134,6 +136,43 @@ def test_an_agency_written_shows_the_snapshot_as_computed(client):
     today = client.get(URL).text
     assert "tính sẵn lúc 09:00, cập nhật định kỳ" in today
     assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+
+
+def a_while_without_beat(time_machine):
+    """Past two of beat's intervals: the worker or beat has stopped."""
+    time_machine.shift(
+        datetime.timedelta(minutes=2 * django_settings.DASHBOARD_SNAPSHOT_MINUTES + 1)
+    )
+
+
+@pytest.mark.parametrize("params", [{}, {"ngay": "30/11/2019"}])
+def test_a_stale_snapshot_serves_with_every_change_since_counted_and_asks_for_a_new_one(
+    client, settings, time_machine, monkeypatch, params
+):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    a_commune_that_leads_nothing()
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    write_every_kind_of_change()
+    a_while_without_beat(time_machine)
+    asked = []
+    monkeypatch.setattr(selectors_dashboard, "snapshot_refresh_soon", lambda: asked.append(True))
+    kept, live = snapshot_and_live(client, settings, params)
+    assert CURRENT in kept.text
+    assert body(kept) == body(live)
+    assert asked  # a new snapshot asked for
+
+
+def test_a_stale_snapshot_with_changes_it_cannot_count_is_not_served(
+    client, time_machine, monkeypatch
+):
+    monkeypatch.setattr(selectors_dashboard, "snapshot_refresh_soon", lambda: None)  # no worker
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    Agency.objects.filter(code="STNMT").update(name="Sở TN&MT")
+    assert "tính sẵn lúc 09:00, cập nhật định kỳ" in client.get(URL).text  # fresh: as computed
+    a_while_without_beat(time_machine)
+    assert "tính sẵn" not in client.get(URL).text  # stale: live
 
 
 def test_it_brings_a_monitoring_departments_views_up_to_date_as_live(client, settings, monkeypatch):
