@@ -182,8 +182,9 @@ def test_it_pages_in_due_date_order_whether_it_sorts_or_walks(monkeypatch, role)
     user = UserFactory(role=role, agency=agency)
     form = TaskListFilterForm(None, options=task_views.filter_options(user))
 
-    def pages(sort_up_to):
+    def pages(sort_up_to, walked_up_to=selectors.WALKED_UP_TO):
         monkeypatch.setattr(selectors, "SORT_MATCHING_UP_TO", sort_up_to)
+        monkeypatch.setattr(selectors, "WALKED_UP_TO", walked_up_to)
         return [
             [
                 task.pk
@@ -194,6 +195,11 @@ def test_it_pages_in_due_date_order_whether_it_sorts_or_walks(monkeypatch, role)
 
     sorted_pages = pages(10**6)
     assert sorted_pages == pages(0)
+    # Sorted after a walk of the list's first tasks: every page found there,
+    # some, or none.
+    monkeypatch.setattr(selectors._ListPrefix, "may_hold", lambda self, count, wanted: True)
+    for walked_up_to in (len(days) + 2, 5, 1):
+        assert pages(10**6, walked_up_to) == sorted_pages
     listed = [pk for page in sorted_pages for pk in page]
     expected = sorted(selectors.tasks_visible_to(user=user), key=lambda t: (t.due_date, t.pk))
     assert listed == [task.pk for task in expected] and len(listed) == len(days) + 2
