@@ -184,7 +184,9 @@ class _ListPrefix:
         return count >= wanted and self.tasks > 0 and count * WALKED_UP_TO >= wanted * self.tasks
 
 
-def _first_listed(part: QuerySet[RemediationTask], count: int, wanted: int, prefix: _ListPrefix):
+def _first_listed(
+    part: QuerySet[RemediationTask], count: int, wanted: int, prefix: _ListPrefix
+) -> list[tuple[Any, int]] | QuerySet[RemediationTask]:
     """The part's first ``wanted`` (due date, id) in list order, or a
     queryset that yields them (``count``: the part's tasks).
 
