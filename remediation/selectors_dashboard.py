@@ -111,17 +111,15 @@ def _from_kept(
             if province
             else current.agency_scope(user.agency_id, unseen.changes)
         )
-    if isolated and in_scope is None:
+    fresh = snapshot_fresh(kept)
+    if (isolated and in_scope is None) or not fresh:
         # The writes since it cannot be counted (an import of thousands of
-        # tasks, an agency written): a new snapshot now, not at beat's next
-        # run, so the page shows them within seconds.
+        # tasks, an agency written), or beat or the worker stopped: a new
+        # snapshot now, not at beat's next run, so the page shows them
+        # within seconds.
         snapshot_refresh_soon()
-    if not snapshot_fresh(kept):
-        # Beat or the worker stopped: exact with every change since it
-        # counted, else live; either way a new snapshot is asked for.
-        snapshot_refresh_soon()
-        if in_scope is None:
-            return None
+    if not fresh and in_scope is None:
+        return None  # an old snapshot serves only brought up to date
     if as_of == today:
         return current.figures_now(kept, unseen, in_scope=in_scope, parts=parts)
     return figures_before(

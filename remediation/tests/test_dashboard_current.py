@@ -129,6 +129,14 @@ def test_it_counts_writes_made_after_the_first_look(client, settings, monkeypatc
             assert body(kept) == body(live), (step, day)
 
 
+@pytest.fixture
+def no_worker(monkeypatch):
+    """No worker runs the refresh the page asks for (with Celery eager, as
+    without Redis, it would run at once and replace the snapshot)."""
+    monkeypatch.setattr(selectors_dashboard, "snapshot_refresh_soon", lambda: None)
+
+
+@pytest.mark.usefixtures("no_worker")
 def test_an_agency_written_shows_the_snapshot_as_computed(client):
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
@@ -163,10 +171,8 @@ def test_a_stale_snapshot_serves_with_every_change_since_counted_and_asks_for_a_
     assert asked  # a new snapshot asked for
 
 
-def test_a_stale_snapshot_with_changes_it_cannot_count_is_not_served(
-    client, time_machine, monkeypatch
-):
-    monkeypatch.setattr(selectors_dashboard, "snapshot_refresh_soon", lambda: None)  # no worker
+@pytest.mark.usefixtures("no_worker")
+def test_a_stale_snapshot_with_changes_it_cannot_count_is_not_served(client, time_machine):
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
     Agency.objects.filter(code="STNMT").update(name="Sở TN&MT")
@@ -199,6 +205,7 @@ def test_it_brings_a_monitoring_departments_views_up_to_date_as_live(client, set
         assert body(kept) == body(live), day
 
 
+@pytest.mark.usefixtures("no_worker")
 def test_a_supporting_agency_written_shows_a_monitors_snapshot_as_computed(client):
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sotuphap"))
@@ -213,6 +220,7 @@ def test_a_supporting_agency_written_shows_a_monitors_snapshot_as_computed(clien
     assert CURRENT in client.get(URL, {"ngay": "30/11/2019"}).text
 
 
+@pytest.mark.usefixtures("no_worker")
 def test_too_many_changes_show_the_snapshot_as_computed(client, monkeypatch):
     monkeypatch.setattr(current, "CHANGES_UP_TO", 1)
     refresh_dashboard_snapshot()
