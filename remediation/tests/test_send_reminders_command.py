@@ -69,7 +69,7 @@ def test_it_sends_nothing_the_second_time(scene):
     assert len(mail.outbox) == 2
 
 
-@pytest.mark.parametrize("value", ["31/11/2019", "2019-11-29", "hôm nay"])
+@pytest.mark.parametrize("value", ["31/11/2019", "11/29/2019", "hôm nay"])
 def test_it_refuses_a_bad_date_in_vietnamese_and_sends_nothing(scene, value):
     scene.task(due_date=DUE)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -14,6 +13,8 @@ from agencies.models import Role, User
 from remediation.models import ExportFormat
 from remediation.reports.jobs import summary_export
 
+from ._dates import add_as_of, as_of_date
+
 
 class Command(BaseCommand):
     help = (
@@ -23,9 +24,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", required=True, help="tệp kết quả (.xlsx hoặc .docx)")
-        parser.add_argument(
-            "--as-of", dest="as_of", help="tính đến ngày dd/mm/yyyy (mặc định: hôm nay)"
-        )
+        add_as_of(parser, help="tính đến ngày dd/mm/yyyy (mặc định: hôm nay)")
 
     def handle(self, *args, output: str, as_of: str | None = None, **options):
         path = Path(output)
@@ -39,16 +38,7 @@ class Command(BaseCommand):
             )
         params = {}
         if as_of:
-            try:
-                datetime.datetime.strptime(as_of, "%d/%m/%Y")  # noqa: DTZ007 - a calendar day
-            except ValueError:
-                raise CommandError(
-                    _(
-                        "Ngày '%(value)s' không hợp lệ (--as-of): cần một ngày có thật dạng dd/mm/yyyy."
-                    )
-                    % {"value": as_of}
-                ) from None
-            params["ngay"] = as_of
+            params["ngay"] = as_of_date(as_of).strftime("%d/%m/%Y")
         if not path.parent.resolve().is_dir():
             raise CommandError(
                 _("Thư mục '%(folder)s' không tồn tại (--output %(path)s).")
