@@ -31,7 +31,7 @@ from agencies.models import Agency
 
 from ..deadlines import DeadlineState, deadline_class_expression
 from .columns import COUNT_COLUMNS
-from .halves import agency_split, is_large, on_lead_agency, where_columns
+from .halves import is_large, on_lead_agency, view_split, where_columns
 from .months import Months, trend_ranges
 from .presentation import TablePage, parse_sort
 from .rows import Counts, DimensionCounts
@@ -130,7 +130,9 @@ class _TrendSql:
     group_params: list = dataclasses.field(default_factory=list)
 
 
-def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSql:
+def _trend_sql(
+    months: Months, today: datetime.date, *, apart: bool, agencies: QuerySet | None = None
+) -> _TrendSql:
     # Both ways the lines are grouped by day, summed into months by
     # ``other_groups``: a day is the column itself, where a month would be a
     # ``date_trunc`` for every task (twice the cost of the lines apart).
@@ -165,15 +167,21 @@ def _trend_sql(months: Months, today: datetime.date, *, apart: bool) -> _TrendSq
         else ()
     )
     zeros = ", ".join(["0"] * (len(COUNT_COLUMNS) - 2))
+    # ``u`` without the join its ``agencies`` stand for (``halves.Split``):
+    # a semi-join to them here, over a few months' tasks.
+    among, among_params = "", []
+    if agencies is not None:
+        sql, among_params = agencies.values("pk").query.sql_with_params()
+        among = f" AND agency IN ({sql})"
     for name, column, days in lines:
         at = GROUPED.index(f"{name}_day")
         group = ", ".join("m" if i == at else "NULL" for i in range(len(GROUPED)))
         trend.groups += f"""
             UNION ALL
             SELECT {grouping_code(SETS[name])}, {group}, count(*), {zeros}, NULL
-            FROM (SELECT {column} AS m FROM u WHERE {column} BETWEEN %s AND %s) AS day
+            FROM (SELECT {column} AS m FROM u WHERE {column} BETWEEN %s AND %s{among}) AS day
             GROUP BY m"""  # noqa: S608 - names are ours; days are parameters
-        trend.group_params += days
+        trend.group_params += [*days, *among_params]
     return trend
 
 
@@ -202,9 +210,12 @@ def grouped_in_one_scan(
 
     # Grouped by ids only; the agencies' names are joined to the (few) agency
     # groups afterwards, not to every task. The parts are disjoint: their
-    # UNION ALL is the tasks.
+    # UNION ALL is the tasks. A large view runs in halves (``halves``), a
+    # view of some agencies read through their ids, not a join.
+    large = is_large(parts)
+    split = view_split(parts[0]) if large else None
     tasks_sql, params = keyed_union(
-        parts,
+        [split.tasks] if split else parts,
         {"dashboard_class": deadline_class_expression(today, CLASS_CODES)},
         "effective_due_date",
         "open_until",
@@ -229,10 +240,14 @@ def grouped_in_one_scan(
     overdue = CLASS_CODES[DeadlineState.OVERDUE]
     sums = ", ".join(f"coalesce(sum({column}), 0)::bigint" for column in COUNT_COLUMNS[:-1])
     nulls = ", ".join(["NULL"] * len(KEYS))
-    # A large view runs in halves; where its months are read is
-    # ``_months_apart``'s to say.
-    large = is_large(parts)
-    trend = _trend_sql(months, today, apart=_months_apart(parts, large))
+    # Where its months are read is ``_months_apart``'s to say.
+    by_ids = split is not None and split.agencies is not None
+    trend = _trend_sql(
+        months,
+        today,
+        apart=_months_apart(parts, large),
+        agencies=Agency.objects.filter(split.condition) if by_ids else None,
+    )
     sets = ", ".join(f"({', '.join(SETS[name])})" for name in trend.sets)
 
     def aggregate(where: str = "") -> str:
@@ -243,7 +258,6 @@ def grouped_in_one_scan(
             GROUP BY GROUPING SETS ({sets})
         """  # noqa: S608 - names and class values are ours
 
-    split = agency_split(parts[0]) if large else None
     split_params = []
     pairs = grouping_code(SETS["pairs"])
     if split is None:
@@ -254,9 +268,13 @@ def grouped_in_one_scan(
         # its groups in both. The documents are summed from both halves'
         # pairs at once: merging the pairs first cost a national catalogue
         # (10,000 documents) a hash of 40,000 rows on nine columns.
-        halves = " UNION ALL ".join(f"({aggregate(f'WHERE agency {op} %s')})" for op in ("<", ">="))
+        among = " AND agency = ANY(%s::bigint[])" if by_ids else ""
+        halves = " UNION ALL ".join(
+            f"({aggregate(f'WHERE agency {op} %s{among}')})" for op in ("<", ">=")
+        )
         halves = f"halves AS MATERIALIZED ({halves}),"
-        split_params = [split, split]
+        for half in (0, 1):
+            split_params += [split.at, split.ids(half)] if by_ids else [split.at]
         summed = ", ".join(f"sum({column})::bigint AS {column}" for column in COUNT_COLUMNS[:-1])
         # The other sets' groups, merged on their own columns only.
         merged = {c for name in trend.sets if name not in ("agency", "pairs") for c in SETS[name]}

@@ -106,3 +106,24 @@ def test_its_halves_give_the_figures_of_the_separate_queries(monkeypatch, params
     assert one_scan == figures_compute(tasks, as_of=form.as_of(), months=months, separate=True)
     assert one_scan.total.overdue and one_scan.total.completed_on_time
     assert any(month.falling_due for month in one_scan.trend)
+
+
+@pytest.mark.postgres
+def test_a_view_of_one_level_reads_its_agencies_ids_without_joining_them(monkeypatch):
+    communes = [AgencyFactory(kind=AgencyKind.COMMUNE_PC) for _ in range(3)]
+    AgencyFactory(kind=AgencyKind.DEPARTMENT)
+    view = RemediationTask.objects.filter(lead_agency__kind=AgencyKind.COMMUNE_PC, status="open")
+    split = halves.view_split(view)
+    assert split.at == communes[1].pk
+    assert split.agencies == ([communes[0].pk], [communes[1].pk, communes[2].pk])
+    assert split.ids(1) == f"{{{communes[1].pk},{communes[2].pk}}}"
+    sql = str(split.tasks.query)
+    assert "agencies_agency" not in sql and '"status" = open' in sql
+    assert "agencies_agency" in str(view.query)  # the view itself is left as it was
+
+
+def test_a_view_whose_lead_agency_is_filtered_otherwise_keeps_its_join(monkeypatch):
+    agencies(monkeypatch, [(pk, 0.01) for pk in range(1, 101)])
+    view = RemediationTask.objects.exclude(lead_agency__kind=AgencyKind.COMMUNE_PC)
+    split = halves.view_split(view)
+    assert split.at == 51 and split.agencies is None and split.tasks is view
