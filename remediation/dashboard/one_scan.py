@@ -171,7 +171,7 @@ def _trend_sql(
     # a semi-join to them here, over a few months' tasks.
     among, among_params = "", []
     if agencies is not None:
-        sql, among_params = agencies.values("pk").query.sql_with_params()
+        sql, among_params = agencies.order_by().values("pk").query.sql_with_params()
         among = f" AND agency IN ({sql})"
     for name, column, days in lines:
         at = GROUPED.index(f"{name}_day")
