@@ -326,6 +326,7 @@ def run(args) -> None:
     today = timezone.localdate()
     year = f"tu_ngay=01/01/{today.year}&den_ngay=31/12/{today.year}"
     june, january = f"ngay=01/06/{today.year}", f"ngay=01/01/{today.year}"
+    december = f"ngay=31/12/{today.year}"
     timed("snapshot refresh (Celery beat's job)", dashboard_snapshot_refresh)
     live = {"DASHBOARD_SNAPSHOT_MIN_TASKS": 0}
     scenarios = [
@@ -351,6 +352,9 @@ def run(args) -> None:
         ("coordinator, as of 1 June (live)", coordinator, june, live, args.live_loads),
         ("coordinator, as of 1 June, again (paging, sorting)", coordinator, june, {}),
         ("coordinator, as of 1 January (from the snapshot)", coordinator, january, {}),
+        # A later day (the year's end, for the assessment): derived too.
+        ("coordinator, as of 31 December (from the snapshot)", coordinator, december, {}),
+        ("coordinator, as of 31 December (live)", coordinator, december, live, args.live_loads),
         (
             "coordinator, communes as of 1 June (from the snapshot)",
             coordinator,

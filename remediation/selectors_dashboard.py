@@ -45,8 +45,7 @@ def dashboard_figures(
     period = (filters.pop("tu_ngay", None), filters.pop("den_ngay", None))
     parts = [form.apply(part) for part in task_parts_visible_to(user=user)]
     months = month_window(as_of, *form.period())
-    today = timezone.localdate()
-    if not live and not filters and as_of <= today:
+    if not live and not filters:
         # The snapshot kept, what was written since it and the tasks, as of
         # one database snapshot (``writes.consistent``).
         with writes.consistent() as isolated:
@@ -87,7 +86,7 @@ def _from_kept(
     or kept years'), or a monitoring department's (one of its users sees
     exactly ``agency_scope_tasks`` of it); no other scope has one. Today's
     is brought up to date with the tasks written since (``current``), an
-    earlier day derived from it (``figures_before``). None: none kept, or
+    other day derived from it (``figures_before``). None: none kept, or
     the view cannot be derived from it."""
     today = timezone.localdate()
     if province and (period == EVERY_TASK or (not level and period in kept_years(today))):

@@ -14,6 +14,7 @@ from django.db import connection
 from agencies.models import Agency, AgencyKind, User
 from remediation.dashboard import as_of, figures, snapshot, trend_days, writes
 from remediation.dashboard.shifts import shifts_read
+from remediation.deadlines import NEVER
 from remediation.demo import load_demo_scenario
 from remediation.models import Finding, RemediationTask, TaskStatus
 from remediation.tasks import refresh_dashboard_snapshot
@@ -32,6 +33,8 @@ URL = "/tong-hop/"
 TODAY = datetime.date(2019, 12, 1)
 # Kept days (the first of a month), and days derived from the next kept day.
 EARLIER = ["01/01/2019", "01/06/2019", "20/05/2019", "31/10/2019", "27/11/2019", "30/11/2019"]
+# Later days, before the demo's first completion dated after today (10/12).
+LATER = ["02/12/2019", "04/12/2019", "09/12/2019"]
 
 
 @pytest.fixture
@@ -80,13 +83,13 @@ def world(settings, time_machine):
         ("sotuphap", {}),  # monitors LV2
     ],
 )
-def test_it_derives_an_earlier_day_from_the_snapshot_as_live(
+def test_it_derives_another_day_from_the_snapshot_as_live(
     client, world, settings, monkeypatch, username, view
 ):
     monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username=username))
-    for day in EARLIER:
+    for day in [*EARLIER, *LATER]:
         # The second sort reads the figures derived for the first again.
         for sort in ("-qua_han", "ty_le"):
             derived, live = snapshot_and_live(
@@ -141,12 +144,46 @@ def test_it_shows_the_most_pressing_rows_of_a_long_breakdown_as_live(
         assert body(derived) == body(live), day
 
 
-def test_a_later_day_or_too_many_changing_tasks_is_live(client, world, monkeypatch):
+def test_too_many_changing_tasks_is_live(client, world, monkeypatch):
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
-    assert "tính sẵn" not in client.get(URL, {"ngay": "02/12/2019"}).text
     monkeypatch.setattr(as_of, "CHANGED_UP_TO", 0.0)
     assert "tính sẵn" not in client.get(URL, {"ngay": "30/11/2019"}).text
+    assert "tính sẵn" not in client.get(URL, {"ngay": "31/12/2019"}).text
+
+
+@pytest.mark.parametrize("written", [False, True])
+def test_a_later_day_is_live_where_the_snapshot_saw_a_completion_dated_later(
+    client, world, settings, monkeypatch, written
+):
+    # An overdue task completed on a date after today (entered by hand): at
+    # a later day it is no longer overdue, and the snapshot's oldest overdue
+    # date may be its due date.
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    tasks = RemediationTask.objects.all()
+    tasks.filter(open_until__gt=TODAY, open_until__lt=NEVER).update(completed_on=TODAY)
+    oldest = tasks.filter(open_until__gt=TODAY, effective_due_date__lt=TODAY)
+    oldest = oldest.order_by("effective_due_date").values_list("pk", flat=True)[:1]
+
+    def completed_later() -> None:
+        tasks.filter(pk__in=list(oldest)).update(
+            status=TaskStatus.COMPLETED, completed_on=datetime.date(2019, 12, 20)
+        )
+
+    if not written:  # as the snapshot saw it: a later day is live
+        completed_later()
+    refresh_dashboard_snapshot()
+    client.force_login(User.objects.get(username="sonoivu"))
+    for day in ("31/12/2019", "15/03/2020"):  # past the trend's kept days
+        derived, live = snapshot_and_live(client, settings, {"ngay": day})
+        assert ("tính sẵn" in derived.text) is written, day
+        assert body(derived) == body(live), day
+    if written:  # after the snapshot: counted in its version now
+        completed_later()
+        for day in ("31/12/2019", "15/01/2020"):  # derived before, and anew
+            derived, live = snapshot_and_live(client, settings, {"ngay": day})
+            assert "tính sẵn" in derived.text, day
+            assert body(derived) == body(live), day
 
 
 def writes_kept() -> int:

@@ -23,7 +23,7 @@ from remediation.tests.factories import (
     InspectionFactory,
     RemediationTaskFactory,
 )
-from remediation.tests.test_dashboard_as_of import EARLIER, URL, world  # noqa: F401 - its fixture
+from remediation.tests.test_dashboard_as_of import EARLIER, LATER, URL, world  # noqa: F401 - its fixture
 from remediation.tests.test_dashboard_snapshot import body, snapshot_and_live
 
 pytestmark = [
@@ -106,7 +106,7 @@ def test_it_brings_today_and_earlier_days_up_to_date_as_live(
     assert "tính sẵn" in client.get(URL, {"ngay": "01/06/2019"}).text
     newcomer = write_every_kind_of_change()
     for view in VIEWS:
-        for day in ["01/12/2019", *EARLIER]:
+        for day in ["01/12/2019", *EARLIER, *LATER]:
             for sort in ("-qua_han", "ten"):
                 params = {**view, "ngay": day, "sap_xep": sort}
                 kept, live = snapshot_and_live(client, settings, params)
@@ -199,7 +199,7 @@ def test_it_brings_a_monitoring_departments_views_up_to_date_as_live(client, set
         status=TaskStatus.COMPLETED, completed_on=datetime.date(2019, 11, 29)
     )
     mine.filter(pk=mine[1].pk).update(extended_due_date=datetime.date(2020, 2, 1))
-    for day in ["01/12/2019", *EARLIER]:
+    for day in ["01/12/2019", *EARLIER, *LATER]:
         kept, live = snapshot_and_live(client, settings, {"ngay": day})
         assert "Số liệu của cơ quan" in kept.text and CURRENT in kept.text, day
         assert body(kept) == body(live), day
