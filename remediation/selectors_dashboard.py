@@ -84,10 +84,11 @@ def _from_kept(
 ) -> Figures | None:
     """The view from a snapshot kept: the province's (or one of its levels'
     or kept years'), or a monitoring department's (one of its users sees
-    exactly ``agency_scope_tasks`` of it); no other scope has one. Today's
-    is brought up to date with the tasks written since (``current``), an
-    other day derived from it (``figures_before``). None: none kept, or
-    the view cannot be derived from it."""
+    exactly ``agency_scope_tasks`` of it); no other scope has one. Its own
+    day is brought up to date with the tasks written since (``current``),
+    another day derived from it (``figures_before``): an earlier one, a
+    later one, and today from yesterday's until the day's first refresh.
+    None: none kept, or the view cannot be derived from it."""
     today = timezone.localdate()
     if province and (period == EVERY_TASK or (not level and period in kept_years(today))):
         kept = snapshot_figures(today, level=level, period=period)
@@ -111,15 +112,15 @@ def _from_kept(
             else current.agency_scope(user.agency_id, unseen.changes)
         )
     fresh = snapshot_fresh(kept)
-    if (isolated and in_scope is None) or not fresh:
+    if (isolated and in_scope is None) or not fresh or kept.as_of != today:
         # The writes since it cannot be counted (an import of thousands of
-        # tasks, an agency written), or beat or the worker stopped: a new
-        # snapshot now, not at beat's next run, so the page shows them
-        # within seconds.
+        # tasks, an agency written), beat or the worker stopped, or a new
+        # day began: a new snapshot now, not at beat's next run, so the
+        # page shows them within seconds.
         snapshot_refresh_soon()
     if not fresh and in_scope is None:
         return None  # an old snapshot serves only brought up to date
-    if as_of == today:
+    if as_of == kept.as_of:
         return current.figures_now(kept, unseen, in_scope=in_scope, parts=parts)
     return figures_before(
         kept, parts=parts, as_of=as_of, months=months, unseen=unseen, in_scope=in_scope

@@ -9,8 +9,10 @@ tasks in the province, Celery beat recomputes those figures every
 and that of a user of a monitoring department, read them. The province's
 are brought up to date with the tasks written since (``current``); a
 monitoring department's may be that many minutes old (the page says when
-they were computed). The task list behind a link is live. A snapshot older than twice that,
-or of another day, is not used: the page aggregates live. Home Affairs'
+they were computed). The task list behind a link is live. A snapshot older than twice that
+(the worker or beat stopped), or of an earlier day (the first looks after
+midnight), serves only brought up to date with every change since it
+(``as_of``), else the page aggregates live. Home Affairs'
 view of one agency level (``cap`` alone: the communes lead nine tasks in
 ten) reads that level's snapshot the same way, and so does her view of
 the current or the previous calendar year (``tu_ngay`` 01/01 to
@@ -136,22 +138,23 @@ def snapshot_figures(
     level: str = "",
     period: Period = EVERY_TASK,
 ) -> Figures | None:
-    """Today's latest snapshot of the province (no agency), of one of its
-    agency ``level``s, of a kept year (``period``), or of a monitoring
-    department's scope, if snapshots are on and one exists; fresh or not
-    (``snapshot_fresh``)."""
+    """The latest snapshot of a day up to ``as_of`` (today's; after
+    midnight, until the refresh has run, yesterday's) of the province (no
+    agency), of one of its agency ``level``s, of a kept year (``period``),
+    or of a monitoring department's scope, if snapshots are on and one
+    exists; fresh or not (``snapshot_fresh``)."""
     if not settings.DASHBOARD_SNAPSHOT_MIN_TASKS:
         return None
     first, last = period
     latest = (
         DashboardSnapshot.objects.filter(
-            as_of=as_of,
+            as_of__lte=as_of,
             agency_id=agency_id,
             level=level,
             period_from=first,
             period_to=last,
         )
-        .order_by("-computed_at")
+        .order_by("-as_of", "-computed_at")
         .values_list("pk", "computed_at")
         .first()
     )

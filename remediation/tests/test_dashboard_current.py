@@ -23,7 +23,7 @@ from remediation.tests.factories import (
     InspectionFactory,
     RemediationTaskFactory,
 )
-from remediation.tests.test_dashboard_as_of import EARLIER, LATER, URL, world  # noqa: F401 - its fixture
+from remediation.tests.test_dashboard_as_of import EARLIER, HANOI, LATER, URL, world  # noqa: F401 - its fixture
 from remediation.tests.test_dashboard_snapshot import body, snapshot_and_live
 
 pytestmark = [
@@ -169,6 +169,25 @@ def test_a_stale_snapshot_serves_with_every_change_since_counted_and_asks_for_a_
     assert CURRENT in kept.text
     assert body(kept) == body(live)
     assert asked  # a new snapshot asked for
+
+
+@pytest.mark.parametrize("day", ["02/12/2019", "30/11/2019", "09/12/2019"])
+def test_yesterdays_snapshot_serves_after_midnight_with_every_change_since_counted(
+    client, settings, time_machine, monkeypatch, day
+):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    a_commune_that_leads_nothing()
+    refresh_dashboard_snapshot()  # 01/12/2019 09:00
+    client.force_login(User.objects.get(username="sonoivu"))
+    write_every_kind_of_change()
+    time_machine.move_to(datetime.datetime(2019, 12, 2, 0, 5, tzinfo=HANOI))
+    asked = []
+    monkeypatch.setattr(selectors_dashboard, "snapshot_refresh_soon", lambda: asked.append(True))
+    for params in ({"ngay": day}, {"ngay": day, "cap": AgencyKind.COMMUNE_PC}):
+        kept, live = snapshot_and_live(client, settings, params)
+        assert CURRENT in kept.text, params
+        assert body(kept) == body(live), params
+    assert asked  # the new day's snapshot
 
 
 @pytest.mark.usefixtures("no_worker")
