@@ -5,12 +5,25 @@ hundreds of rows of six linked numbers, too many for includes or
 from html import escape
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 
 from ..reports.formal import percent
 
 register = template.Library()
+
+
+@register.filter
+def computed_when(moment) -> str:
+    """When a snapshot was computed: its time, and its day where that is not
+    today (a snapshot of yesterday serves after midnight, an old one while
+    the worker is stopped)."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"{local:%H:%M}"
+    return f"{local:%H:%M %d/%m/%Y}"
+
 
 CELLS = ("total", "completed_on_time", "completed_late", "within", "overdue")
 RANKED_CELLS = ("completed_on_time", "completed_late", "overdue")
