@@ -16,7 +16,6 @@ from remediation.filters import DayField
 def add_as_of(parser, *, help: str | None = None) -> None:
     parser.add_argument(
         "--as-of",
-        dest="as_of",
         metavar="DD/MM/YYYY",
         help=help or "Ngày chạy (mặc định: hôm nay, giờ Việt Nam).",
     )
