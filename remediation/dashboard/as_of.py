@@ -293,8 +293,12 @@ def _trend(
     summed into months."""
     if not months:
         return []
-    if kept.days is not None and kept.days.covers(months, as_of):
-        return kept.days.trend(months, as_of)
+    # A later day is derived only where the snapshot saw no task completed
+    # after its own day (``_completed_between``): its completed line, kept
+    # to that day, stays flat to ``as_of``.
+    seen_by = min(as_of, kept.as_of)
+    if kept.days is not None and kept.days.covers(months, seen_by):
+        return kept.days.trend(months, seen_by)
     falling_due, completed = trend_filters(months, as_of)
     lines = trend(
         months,
