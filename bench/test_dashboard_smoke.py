@@ -21,4 +21,5 @@ def test_it_runs_the_dashboard_benchmark_end_to_end(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "coordinator, no filter (snapshot)" in result.stdout
     assert "district officer, this year" in result.stdout
+    assert "coordinator, no filter, after a refresh (decoded anew)" in result.stdout
     assert "full-province .xlsx export" in result.stdout

@@ -39,13 +39,15 @@ def alike_root(figures: Figures) -> Figures:
     ranking are kept across every look, rather than an intermediate
     derivation's."""
 
-    def compute() -> Figures:
+    def compute() -> Figures | None:
         basis = figures.basis
         if basis is None or _ids(basis) != _ids(figures):
-            return figures
+            # Not the figures themselves in their own memo: a cycle, which
+            # only the cyclic collector would free (``snapshot._dropped``).
+            return None
         return alike_root(basis)
 
-    return figures.kept("alike_root", compute)
+    return figures.kept("alike_root", compute) or figures
 
 
 def changed_rows(figures: Figures, root: Figures) -> list[tuple[AgencyRow, AgencyRow]]:

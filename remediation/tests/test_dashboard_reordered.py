@@ -82,3 +82,12 @@ def test_it_orders_anew_when_an_agency_was_added_or_left():
     fewer = figures(kept.agencies[1:], kept)
     assert reordered.table_lines(fewer, None, "vi") == ordered_agencies(fewer.agencies, None)
     assert reordered.table_ranking(fewer) == ranking(fewer.agencies)
+
+
+def test_figures_that_are_their_own_root_are_not_kept_in_a_cycle():
+    kept = figures(province(random.Random(5)))
+    other = figures(kept.agencies[1:], basis=kept)  # an agency fewer: not alike
+
+    for each in (kept, other):
+        assert reordered.alike_root(each) is each
+        assert all(value is not each for value in each.memo.values())  # no cycle
