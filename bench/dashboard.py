@@ -97,7 +97,7 @@ def forget_derived() -> None:
     """Drop the figures derived from the snapshots (``as_of``, ``current``),
     so that a load derives them again: what the first look at an as-of
     date, or the first after a write, costs."""
-    for figures in snapshot._decoded.values():
+    for _key, figures in snapshot._decoded.values():
         figures.memo.pop("derived", None)
         figures.memo.pop("current", None)
 

@@ -110,13 +110,12 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
     )
 
 
-# The snapshots last decoded in this process, by (pk, computed_at): decoding
-# 12,000 agencies' rows on every request would cost more than the page's
-# whole budget. As many as a province has: its own, its five levels', its
-# two years' and its monitoring departments' (about a dozen); one of each
-# view (``_views``), the latest read.
-_decoded: collections.OrderedDict[tuple, Figures] = collections.OrderedDict()
-_views: dict[tuple, tuple] = {}
+# The snapshot last decoded in this process of each view (agency, level,
+# period), with its (pk, computed_at): decoding 12,000 agencies' rows on
+# every request would cost more than the page's whole budget. As many views
+# as a province has: its own, its five levels', its two years' and its
+# monitoring departments' (about a dozen).
+_decoded: collections.OrderedDict[tuple, tuple[tuple, Figures]] = collections.OrderedDict()
 DECODED_KEPT = 24
 
 
@@ -163,30 +162,29 @@ def snapshot_figures(
     )
     if latest is None:
         return None
-    pk, computed_at = latest
-    if latest not in _decoded:
+    view = (agency_id, level, first, last)
+    if _decoded.get(view, (None,))[0] != latest:
+        pk, computed_at = latest
         data, seen = DashboardSnapshot.objects.values_list("data", "seen").get(pk=pk)
         figures = figures_from_json(orjson.loads(data), computed_at)
         figures.seen = seen
         figures.memo = {}
         figures.snapshot_agency_id = agency_id
-        view = (agency_id, level, first, last)
-        if view in _views:  # the view's earlier snapshot, refreshed since
-            _dropped(_views[view])
-        _decoded[latest], _views[view] = figures, latest
+        _dropped(view)  # the view's earlier snapshot, refreshed since
+        _decoded[view] = (latest, figures)
         while len(_decoded) > DECODED_KEPT:
             _dropped(next(iter(_decoded)))
-    _decoded.move_to_end(latest)
-    return _decoded[latest]
+    _decoded.move_to_end(view)
+    return _decoded[view][1]
 
 
-def _dropped(key: tuple) -> None:
-    """Forget a decoded snapshot, and what its memo keeps: figures derived
-    from it name it as their basis, a cycle. Cleared, its 100,000 objects
-    (a national catalogue's) are freed at once; left to the cyclic
+def _dropped(view: tuple) -> None:
+    """Forget a view's decoded snapshot, and what its memo keeps: figures
+    derived from it name it as their basis, a cycle. Cleared, its 100,000
+    objects (a national catalogue's) are freed at once; left to the cyclic
     collector, one collection that found several took 550 ms of some later
     page."""
-    figures = _decoded.pop(key, None)
+    _key, figures = _decoded.pop(view, (None, None))
     if figures is not None and figures.memo:
         figures.memo.clear()
 
