@@ -22,6 +22,7 @@ from .dashboard.snapshot import (
     snapshot_figures,
     snapshot_fresh,
     snapshot_refresh_soon,
+    year_end_kept,
 )
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
 from .selectors import task_parts_visible_to, tasks_visible_to, visible_agency_ids
@@ -91,7 +92,11 @@ def _from_kept(
     None: none kept, or the view cannot be derived from it."""
     today = timezone.localdate()
     if province and (period == EVERY_TASK or (not level and period in kept_years(today))):
-        kept = snapshot_figures(today, level=level, period=period)
+        end = year_end_kept(as_of, today) if not level and period == EVERY_TASK else None
+        # A day of an earlier year from that year's end; else (or until the
+        # refresh has kept it) from today's.
+        kept = end and snapshot_figures(end, exact=True)
+        kept = kept or snapshot_figures(today, level=level, period=period)
         if kept is None:
             snapshot_refresh_soon()
             return None
@@ -112,7 +117,8 @@ def _from_kept(
             else current.agency_scope(user.agency_id, unseen.changes)
         )
     fresh = snapshot_fresh(kept)
-    if (isolated and in_scope is None) or not fresh or kept.as_of != today:
+    new_day = timezone.localdate(kept.computed_at) != today
+    if (isolated and in_scope is None) or not fresh or new_day:
         # The writes since it cannot be counted (an import of thousands of
         # tasks, an agency written), beat or the worker stopped, or a new
         # day began: a new snapshot now, not at beat's next run, so the

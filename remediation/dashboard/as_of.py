@@ -102,6 +102,17 @@ def figures_before(
     return entry["now"]
 
 
+def figures_earlier_in_refresh(
+    kept: Figures, *, tasks: QuerySet, as_of: datetime.date, months: Months
+) -> Figures | None:
+    """``kept`` (the province's, just computed) as of an earlier day, in the
+    transaction that computed it: nothing written since. The refresh derives
+    the kept years' ends so, a year of tasks each, where a full aggregate
+    groups them all; None where too many change class."""
+    nothing = Unseen(watched=set(), changes={}, token=(0, 0))
+    return _derived(kept, parts=[tasks], as_of=as_of, months=months, unseen=nothing, in_scope=None)
+
+
 def _shown(figures: Figures) -> Figures:
     """Only the documents and inspections a page may show (``most_pressing``),
     as a live page keeps them: a national catalogue has 15,000. Cut after

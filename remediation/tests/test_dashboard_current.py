@@ -23,7 +23,14 @@ from remediation.tests.factories import (
     InspectionFactory,
     RemediationTaskFactory,
 )
-from remediation.tests.test_dashboard_as_of import EARLIER, HANOI, LATER, URL, world  # noqa: F401 - its fixture
+from remediation.tests.test_dashboard_as_of import (  # noqa: F401 - its fixture
+    EARLIER,
+    EARLIER_YEARS,
+    HANOI,
+    LATER,
+    URL,
+    world,
+)
 from remediation.tests.test_dashboard_snapshot import body, snapshot_and_live
 
 pytestmark = [
@@ -106,7 +113,7 @@ def test_it_brings_today_and_earlier_days_up_to_date_as_live(
     assert "tính sẵn" in client.get(URL, {"ngay": "01/06/2019"}).text
     newcomer = write_every_kind_of_change()
     for view in VIEWS:
-        for day in ["01/12/2019", *EARLIER, *LATER]:
+        for day in ["01/12/2019", *EARLIER, *LATER, *EARLIER_YEARS]:
             for sort in ("-qua_han", "ten"):
                 params = {**view, "ngay": day, "sap_xep": sort}
                 kept, live = snapshot_and_live(client, settings, params)

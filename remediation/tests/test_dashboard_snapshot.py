@@ -144,7 +144,8 @@ def snapshot_and_live(client, settings, params):
 
 def test_a_small_province_keeps_no_snapshot(world, settings):
     refresh_dashboard_snapshot()
-    assert DashboardSnapshot.objects.filter(agency=None, level="", period_to=None).count() == 1
+    province = DashboardSnapshot.objects.filter(agency=None, level="", period_to=None)
+    assert province.filter(as_of=datetime.date(2019, 12, 1)).count() == 1
     settings.DASHBOARD_SNAPSHOT_MIN_TASKS = 15  # the demo has 14 tasks
     refresh_dashboard_snapshot()
     assert DashboardSnapshot.objects.count() == 0
@@ -154,10 +155,12 @@ def test_a_refresh_keeps_only_the_latest(world):
     refresh_dashboard_snapshot()
     refresh_dashboard_snapshot()
     monitors = set(ReformArea.objects.values_list("monitoring_agency", flat=True))
-    levels = [(None, level, None) for level in ("", *AgencyKind.values)]
-    years = [(None, "", datetime.date(year, 12, 31)) for year in (2019, 2018)]
-    expected = [*levels, *years, *((m, "", None) for m in monitors)]
-    kept = list(DashboardSnapshot.objects.values_list("agency", "level", "period_to"))
+    today = datetime.date(2019, 12, 1)
+    levels = [(None, level, None, today) for level in ("", *AgencyKind.values)]
+    years = [(None, "", datetime.date(year, 12, 31), today) for year in (2019, 2018)]
+    ends = [(None, "", None, datetime.date(year, 12, 31)) for year in (2018, 2017, 2016)]
+    expected = [*levels, *years, *ends, *((m, "", None, today) for m in monitors)]
+    kept = DashboardSnapshot.objects.values_list("agency", "level", "period_to", "as_of")
     assert sorted(kept, key=str) == sorted(expected, key=str)
 
 
