@@ -344,6 +344,8 @@ def run(args) -> None:
     year = f"tu_ngay=01/01/{today.year}&den_ngay=31/12/{today.year}"
     june, january = f"ngay=01/06/{today.year}", f"ngay=01/01/{today.year}"
     december = f"ngay=31/12/{today.year}"
+    # Earlier years, each from its own year's end kept (``kept_year_ends``).
+    last_december, older_june = f"ngay=31/12/{today.year - 1}", f"ngay=01/06/{today.year - 2}"
     timed("snapshot refresh (Celery beat's job)", dashboard_snapshot_refresh)
     live = {"DASHBOARD_SNAPSHOT_MIN_TASKS": 0}
     scenarios = [
@@ -380,6 +382,25 @@ def run(args) -> None:
         # A later day (the year's end, for the assessment): derived too.
         ("coordinator, as of 31 December (from the snapshot)", coordinator, december, {}),
         ("coordinator, as of 31 December (live)", coordinator, december, live, args.live_loads),
+        (
+            "coordinator, as of 31 December last year (its year's end)",
+            coordinator,
+            last_december,
+            {},
+        ),
+        (
+            "coordinator, as of 1 June two years back (from the snapshot)",
+            coordinator,
+            older_june,
+            {},
+        ),
+        (
+            "coordinator, as of 1 June two years back (live)",
+            coordinator,
+            older_june,
+            live,
+            args.live_loads,
+        ),
         (
             "coordinator, communes as of 1 June (from the snapshot)",
             coordinator,
