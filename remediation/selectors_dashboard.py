@@ -18,11 +18,11 @@ from .dashboard.presentation import TablePage
 from .dashboard.snapshot import (
     EVERY_TASK,
     Period,
+    kept_day_for,
     kept_years,
     snapshot_figures,
     snapshot_fresh,
     snapshot_refresh_soon,
-    year_end_kept,
 )
 from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
 from .selectors import task_parts_visible_to, tasks_visible_to, visible_agency_ids
@@ -92,10 +92,10 @@ def _from_kept(
     None: none kept, or the view cannot be derived from it."""
     today = timezone.localdate()
     if province and (period == EVERY_TASK or (not level and period in kept_years(today))):
-        end = year_end_kept(as_of, today) if not level and period == EVERY_TASK else None
-        # A day of an earlier year from that year's end; else (or until the
-        # refresh has kept it) from today's.
-        kept = end and snapshot_figures(end, exact=True)
+        day = kept_day_for(as_of, today) if not level and period == EVERY_TASK else None
+        # An earlier day from the first kept day on or after it; else (or
+        # until the refresh has kept that one) from today's.
+        kept = day and snapshot_figures(day, exact=True)
         kept = kept or snapshot_figures(today, level=level, period=period)
         if kept is None:
             snapshot_refresh_soon()

@@ -17,9 +17,10 @@ view of one agency level (``cap`` alone: the communes lead nine tasks in
 ten) reads that level's snapshot the same way, and so does her view of
 the current or the previous calendar year (``tu_ngay`` 01/01 to
 ``den_ngay`` 31/12 alone: the year-end CCHC assessment's period, a fifth of
-the tasks). The province is also kept as of the end of each of the last
-``YEAR_ENDS_KEPT`` years, from which a day of that year is derived. Every
-other filtered view, and every other scope, is live.
+the tasks). The province is also kept as of the end of each quarter of
+this year and of each of the last ``YEAR_ENDS_KEPT`` years
+(``kept_days``), from which an earlier day is derived. Every other
+filtered view, and every other scope, is live.
 """
 
 from __future__ import annotations
@@ -138,22 +139,29 @@ def kept_years(today: datetime.date) -> list[Period]:
     return [year_period(today.year - back) for back in range(YEARS_KEPT)]
 
 
-# The province as of the end of each of the years before this one, this
-# many: any day of those years is derived from its own year's end, a year
-# of tasks at most to shift, where from today it was two or three (then
-# live, every task grouped).
+# The province is also kept as of the end of each quarter of this year
+# before today, and of each of the last ``YEAR_ENDS_KEPT`` years: a day is
+# derived from the first of them on or after it, a quarter or a year of
+# tasks to shift at most, where from today it was up to a year (this year's
+# days) or two or three (then live, every task grouped).
+QUARTER_ENDS = ((3, 31), (6, 30), (9, 30))
 YEAR_ENDS_KEPT = 3
 
 
-def kept_year_ends(today: datetime.date) -> list[datetime.date]:
-    return [datetime.date(today.year - back, 12, 31) for back in range(1, YEAR_ENDS_KEPT + 1)]
+def kept_days(today: datetime.date) -> list[datetime.date]:
+    """The days the province is kept as of besides today, latest first."""
+    quarters = [datetime.date(today.year, *end) for end in reversed(QUARTER_ENDS)]
+    years = [datetime.date(today.year - back, 12, 31) for back in range(1, YEAR_ENDS_KEPT + 1)]
+    return [day for day in quarters if day < today] + years
 
 
-def year_end_kept(as_of: datetime.date, today: datetime.date) -> datetime.date | None:
-    """The kept year's end ``as_of`` is derived from: that of its own year,
-    where the refresh keeps it (``kept_year_ends``)."""
-    end = datetime.date(as_of.year, 12, 31)
-    return end if end in kept_year_ends(today) else None
+def kept_day_for(as_of: datetime.date, today: datetime.date) -> datetime.date | None:
+    """The kept day (``kept_days``) ``as_of`` is derived from: the first on
+    or after it, for a day of the years kept; None: today's snapshot."""
+    days = kept_days(today)
+    if as_of > days[0] or as_of.year < days[-1].year:
+        return None
+    return min(day for day in days if day >= as_of)
 
 
 def snapshot_figures(
@@ -301,8 +309,8 @@ def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
             form.apply(tasks), None, today, month_window(today, first, last)
         )
     later = computed[None, "", EVERY_TASK, today]
-    for end in kept_year_ends(today):  # each from the next one (today's first)
-        later = computed[None, "", EVERY_TASK, end] = _year_end(tasks, later, end)
+    for day in kept_days(today):  # each from the one after it, today's first
+        later = computed[None, "", EVERY_TASK, day] = _kept_earlier(tasks, later, day)
     monitors = (
         ReformArea.objects.exclude(monitoring_agency=None)
         .order_by()
@@ -315,17 +323,20 @@ def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
     return computed
 
 
-def _year_end(tasks, later: Figures, end: datetime.date) -> Figures:
-    """The province as of a year's ``end``: derived from its figures at a
-    later day as a page derives an earlier one (``as_of``; 1.8 s of the
-    refresh at 1,000,000 tasks as three aggregates), else computed."""
-    months = month_window(end, None, None)
+def _kept_earlier(tasks, later: Figures, day: datetime.date) -> Figures:
+    """The province as of a kept ``day``: derived from its figures at a
+    later kept day as a page derives an earlier day (``as_of``: a quarter
+    or a year of tasks, where an aggregate groups them all), else computed."""
+    months = month_window(day, None, None)
     figures = None
     if connection.vendor == "postgresql":
-        figures = figures_earlier_in_refresh(later, tasks=tasks, as_of=end, months=months)
+        figures = figures_earlier_in_refresh(later, tasks=tasks, as_of=day, months=months)
     if figures is None:
-        return _kept(tasks, None, end, months)
-    figures.days = trend_days_compute([tasks], end)
+        return _kept(tasks, None, day, months)
+    # A day of its year shows the twelve months before it: the later
+    # day's trend days serve where they reach that far back.
+    reach = later.days is not None and later.days.first <= datetime.date(day.year - 1, 1, 1)
+    figures.days = later.days if reach else trend_days_compute([tasks], day)
     return figures
 
 

@@ -37,7 +37,7 @@ TODAY = datetime.date(2019, 12, 1)
 EARLIER = ["01/01/2019", "01/06/2019", "20/05/2019", "31/10/2019", "27/11/2019", "30/11/2019"]
 # Later days, before the demo's first completion dated after today (10/12).
 LATER = ["02/12/2019", "04/12/2019", "09/12/2019"]
-# Days of an earlier year: from that year's end (``snapshot.kept_year_ends``).
+# Days of an earlier year: from that year's end (``snapshot.kept_days``).
 EARLIER_YEARS = ["31/12/2018", "20/12/2018", "15/06/2018", "01/01/2018"]
 
 
@@ -103,30 +103,34 @@ def test_it_derives_another_day_from_the_snapshot_as_live(
             assert body(derived) == body(live), (day, sort)
 
 
-def test_a_day_of_an_earlier_year_is_derived_from_that_years_end_as_live(client, world, settings):
-    refresh_dashboard_snapshot()
-    client.force_login(User.objects.get(username="sonoivu"))
-    for day in EARLIER_YEARS:
-        for sort in ("-qua_han", "ty_le"):
-            derived, live = snapshot_and_live(client, settings, {"ngay": day, "sap_xep": sort})
-            assert "tính sẵn" in derived.text, day
-            assert body(derived) == body(live), (day, sort)
-    _key, end = snapshot._decoded[None, "", None, None, datetime.date(2018, 12, 31)]
-    assert end.as_of == datetime.date(2018, 12, 31)
-    derived_days = {day for day, _months in end.memo["derived"]}
-    assert derived_days == {
-        datetime.date(2018, 12, 20),
-        datetime.date(2018, 6, 15),
-        datetime.date(2018, 1, 1),
-    }
-
-
-def test_a_day_of_an_earlier_year_without_its_years_end_is_derived_from_today(
+def test_a_day_is_derived_from_the_first_day_kept_on_or_after_it_as_live(
     client, world, settings, monkeypatch
 ):
     monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
     refresh_dashboard_snapshot()
-    # As the refresh of an earlier version left them: no year's end kept.
+    client.force_login(User.objects.get(username="sonoivu"))
+    for day in [*EARLIER, *EARLIER_YEARS]:
+        for sort in ("-qua_han", "ty_le"):
+            derived, live = snapshot_and_live(client, settings, {"ngay": day, "sap_xep": sort})
+            assert "tính sẵn" in derived.text, day
+            assert body(derived) == body(live), (day, sort)
+    derived_from = {
+        view[-1]: {day for day, _months in figures.memo.get("derived", {})}
+        for view, (_key, figures) in snapshot._decoded.items()
+    }
+    day = datetime.date
+    assert derived_from == {
+        None: {day(2019, 10, 31), day(2019, 11, 27), day(2019, 11, 30)},  # today's
+        day(2019, 6, 30): {day(2019, 5, 20), day(2019, 6, 1)},
+        day(2019, 3, 31): {day(2019, 1, 1)},
+        day(2018, 12, 31): {day(2018, 12, 20), day(2018, 6, 15), day(2018, 1, 1)},
+    }
+
+
+def test_a_day_before_the_days_kept_yet_is_derived_from_today(client, world, settings, monkeypatch):
+    monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
+    refresh_dashboard_snapshot()
+    # As the refresh of an earlier version left them: no other day kept.
     DashboardSnapshot.objects.exclude(as_of=TODAY).delete()
     client.force_login(User.objects.get(username="sonoivu"))
     derived, live = snapshot_and_live(client, settings, {"ngay": "15/06/2018"})

@@ -158,7 +158,9 @@ def test_a_refresh_keeps_only_the_latest(world):
     today = datetime.date(2019, 12, 1)
     levels = [(None, level, None, today) for level in ("", *AgencyKind.values)]
     years = [(None, "", datetime.date(year, 12, 31), today) for year in (2019, 2018)]
-    ends = [(None, "", None, datetime.date(year, 12, 31)) for year in (2018, 2017, 2016)]
+    quarters = [datetime.date(2019, 3, 31), datetime.date(2019, 6, 30), datetime.date(2019, 9, 30)]
+    ends = [datetime.date(year, 12, 31) for year in (2018, 2017, 2016)]
+    ends = [(None, "", None, day) for day in (*quarters, *ends)]
     expected = [*levels, *years, *ends, *((m, "", None, today) for m in monitors)]
     kept = DashboardSnapshot.objects.values_list("agency", "level", "period_to", "as_of")
     assert sorted(kept, key=str) == sorted(expected, key=str)
