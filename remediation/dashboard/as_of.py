@@ -107,8 +107,9 @@ def figures_earlier_in_refresh(
 ) -> Figures | None:
     """``kept`` (the province's, just computed) as of an earlier day, in the
     transaction that computed it: nothing written since. The refresh derives
-    the kept years' ends so, a year of tasks each, where a full aggregate
-    groups them all; None where too many change class."""
+    its kept days so (``snapshot.kept_days``), a quarter or a year of tasks
+    each, where a full aggregate groups them all; None where too many
+    change class."""
     nothing = Unseen(watched=set(), changes={}, token=(0, 0))
     return _derived(kept, parts=[tasks], as_of=as_of, months=months, unseen=nothing, in_scope=None)
 

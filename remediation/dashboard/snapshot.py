@@ -115,11 +115,11 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
 
 
 # The snapshot last decoded in this process of each view (agency, level,
-# period, a kept year's end), with its (pk, computed_at): decoding 12,000
+# period, a kept day or None), with its (pk, computed_at): decoding 12,000
 # agencies' rows on every request would cost more than the page's whole
 # budget. As many views as a province has: its own, its five levels', its
-# two years', its three years' ends and its monitoring departments' (about
-# twenty).
+# two years', its kept days (up to six) and its monitoring departments'
+# (about twenty).
 _decoded: collections.OrderedDict[tuple, tuple[tuple, Figures]] = collections.OrderedDict()
 DECODED_KEPT = 24
 
@@ -174,7 +174,7 @@ def snapshot_figures(
 ) -> Figures | None:
     """The latest snapshot of a day up to ``as_of`` (today's; after
     midnight, until the refresh has run, yesterday's), or with ``exact``
-    of that day (a kept year's end), of the province (no agency), of one of
+    of that day (``kept_days``), of the province (no agency), of one of
     its agency ``level``s, of a kept year (``period``), or of a monitoring
     department's scope, if snapshots are on and one exists; fresh or not
     (``snapshot_fresh``)."""
