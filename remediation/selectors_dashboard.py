@@ -17,6 +17,7 @@ from .dashboard.months import Months, month_window
 from .dashboard.presentation import TablePage
 from .dashboard.snapshot import (
     EVERY_TASK,
+    KEPT_DAYS_LEVELS,
     Period,
     kept_day_for,
     kept_years,
@@ -92,10 +93,11 @@ def _from_kept(
     None: none kept, or the view cannot be derived from it."""
     today = timezone.localdate()
     if province and (period == EVERY_TASK or (not level and period in kept_years(today))):
-        day = kept_day_for(as_of, today) if not level and period == EVERY_TASK else None
+        days_kept = period == EVERY_TASK and level in KEPT_DAYS_LEVELS
+        day = kept_day_for(as_of, today) if days_kept else None
         # An earlier day from the first kept day on or after it; else (or
         # until the refresh has kept that one) from today's.
-        kept = day and snapshot_figures(day, exact=True)
+        kept = day and snapshot_figures(day, level=level, exact=True)
         kept = kept or snapshot_figures(today, level=level, period=period)
         if kept is None:
             snapshot_refresh_soon()

@@ -17,9 +17,10 @@ view of one agency level (``cap`` alone: the communes lead nine tasks in
 ten) reads that level's snapshot the same way, and so does her view of
 the current or the previous calendar year (``tu_ngay`` 01/01 to
 ``den_ngay`` 31/12 alone: the year-end CCHC assessment's period, a fifth of
-the tasks). The province is also kept as of the end of each quarter of
-this year and of each of the last ``YEAR_ENDS_KEPT`` years
-(``kept_days``), from which an earlier day is derived. Every other
+the tasks). The province and its communes' level are also kept as of the
+end of each quarter of this year and of each of the last
+``YEAR_ENDS_KEPT`` years (``kept_days``), from which an earlier day is
+derived. Every other
 filtered view, and every other scope, is live.
 """
 
@@ -37,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import AgencyKind, ReformArea
+from reform_tracker.memory import collection_paused
 
 from ..models import DashboardSnapshot, RemediationTask
 from ..selectors import agency_scope_tasks
@@ -118,10 +120,10 @@ def figures_from_json(data: dict[str, Any], computed_at: datetime.datetime) -> F
 # period, a kept day or None), with its (pk, computed_at): decoding 12,000
 # agencies' rows on every request would cost more than the page's whole
 # budget. As many views as a province has: its own, its five levels', its
-# two years', its kept days (up to six) and its monitoring departments'
-# (about twenty).
+# two years', its and its communes' kept days (up to six each) and its
+# monitoring departments' (about thirty).
 _decoded: collections.OrderedDict[tuple, tuple[tuple, Figures]] = collections.OrderedDict()
-DECODED_KEPT = 24
+DECODED_KEPT = 32
 
 
 Period = tuple[datetime.date | None, datetime.date | None]
@@ -139,13 +141,15 @@ def kept_years(today: datetime.date) -> list[Period]:
     return [year_period(today.year - back) for back in range(YEARS_KEPT)]
 
 
-# The province is also kept as of the end of each quarter of this year
-# before today, and of each of the last ``YEAR_ENDS_KEPT`` years: a day is
-# derived from the first of them on or after it, a quarter or a year of
-# tasks to shift at most, where from today it was up to a year (this year's
-# days) or two or three (then live, every task grouped).
+# The province and its communes' level (nine tasks in ten) are also kept as
+# of the end of each quarter of this year before today, and of each of the
+# last ``YEAR_ENDS_KEPT`` years: a day is derived from the first of them on
+# or after it, a quarter or a year of tasks to shift at most, where from
+# today it was up to a year (this year's days) or two or three (then live,
+# every task grouped). A smaller level's day shifts few tasks from today's.
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30))
 YEAR_ENDS_KEPT = 3
+KEPT_DAYS_LEVELS = ("", AgencyKind.COMMUNE_PC)
 
 
 def kept_days(today: datetime.date) -> list[datetime.date]:
@@ -275,7 +279,10 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     isolate = not connection.in_atomic_block
     with transaction.atomic():
         seen = writes.snapshot_begin(isolate=isolate)
-        computed = _computed(tasks, today)
+        # Some 100,000 rows' objects a view, no cycles: as they piled up the
+        # collector walked them again and again (1.5 s of a national refresh).
+        with collection_paused():
+            computed = _computed(tasks, today)
         snapshots = [
             DashboardSnapshot.objects.create(
                 agency_id=agency_id,
@@ -308,9 +315,11 @@ def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
         computed[None, "", (first, last), today] = _kept(
             form.apply(tasks), None, today, month_window(today, first, last)
         )
-    later = computed[None, "", EVERY_TASK, today]
-    for day in kept_days(today):  # each from the one after it, today's first
-        later = computed[None, "", EVERY_TASK, day] = _kept_earlier(tasks, later, day)
+    for level in KEPT_DAYS_LEVELS:
+        later = computed[None, level, EVERY_TASK, today]
+        of_level = DashboardFilterForm({"cap": level}).apply(tasks) if level else tasks
+        for day in kept_days(today):  # each from the one after it, today's first
+            later = computed[None, level, EVERY_TASK, day] = _kept_earlier(of_level, later, day)
     monitors = (
         ReformArea.objects.exclude(monitoring_agency=None)
         .order_by()
@@ -324,7 +333,7 @@ def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
 
 
 def _kept_earlier(tasks, later: Figures, day: datetime.date) -> Figures:
-    """The province as of a kept ``day``: derived from its figures at a
+    """A view of ``tasks`` as of a kept ``day``: derived from its figures at a
     later kept day as a page derives an earlier day (``as_of``: a quarter
     or a year of tasks, where an aggregate groups them all), else computed."""
     months = month_window(day, None, None)

@@ -103,20 +103,23 @@ def test_it_derives_another_day_from_the_snapshot_as_live(
             assert body(derived) == body(live), (day, sort)
 
 
+@pytest.mark.parametrize("level", ["", AgencyKind.COMMUNE_PC])
 def test_a_day_is_derived_from_the_first_day_kept_on_or_after_it_as_live(
-    client, world, settings, monkeypatch
+    client, world, settings, monkeypatch, level
 ):
     monkeypatch.setattr(as_of, "CHANGED_UP_TO", 1.0)
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
     for day in [*EARLIER, *EARLIER_YEARS]:
         for sort in ("-qua_han", "ty_le"):
-            derived, live = snapshot_and_live(client, settings, {"ngay": day, "sap_xep": sort})
+            params = {"cap": level, "ngay": day, "sap_xep": sort}
+            derived, live = snapshot_and_live(client, settings, params)
             assert "tính sẵn" in derived.text, day
             assert body(derived) == body(live), (day, sort)
     derived_from = {
         view[-1]: {day for day, _months in figures.memo.get("derived", {})}
         for view, (_key, figures) in snapshot._decoded.items()
+        if view[1] == level
     }
     day = datetime.date
     assert derived_from == {
