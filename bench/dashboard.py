@@ -344,7 +344,7 @@ def run(args) -> None:
     year = f"tu_ngay=01/01/{today.year}&den_ngay=31/12/{today.year}"
     june, january = f"ngay=01/06/{today.year}", f"ngay=01/01/{today.year}"
     december = f"ngay=31/12/{today.year}"
-    # Earlier years, each from its own year's end kept (``kept_year_ends``).
+    # Earlier years, each from its own year's end kept (``snapshot.kept_days``).
     last_december, older_june = f"ngay=31/12/{today.year - 1}", f"ngay=01/06/{today.year - 2}"
     timed("snapshot refresh (Celery beat's job)", dashboard_snapshot_refresh)
     live = {"DASHBOARD_SNAPSHOT_MIN_TASKS": 0}

@@ -160,8 +160,8 @@ def test_a_refresh_keeps_only_the_latest(world):
     years = [(None, "", datetime.date(year, 12, 31), today) for year in (2019, 2018)]
     quarters = [datetime.date(2019, 3, 31), datetime.date(2019, 6, 30), datetime.date(2019, 9, 30)]
     ends = [datetime.date(year, 12, 31) for year in (2018, 2017, 2016)]
-    ends = [(None, lv, None, day) for lv in ("", "commune_pc") for day in (*quarters, *ends)]
-    expected = [*levels, *years, *ends, *((m, "", None, today) for m in monitors)]
+    days = [(None, lv, None, day) for lv in ("", "commune_pc") for day in (*quarters, *ends)]
+    expected = [*levels, *years, *days, *((m, "", None, today) for m in monitors)]
     kept = DashboardSnapshot.objects.values_list("agency", "level", "period_to", "as_of")
     assert sorted(kept, key=str) == sorted(expected, key=str)
 
