@@ -315,7 +315,8 @@ def _computed(tasks, today: datetime.date) -> dict[tuple, Figures]:
         computed[None, "", (first, last), today] = _kept(
             form.apply(tasks), None, today, month_window(today, first, last)
         )
-    for level in KEPT_DAYS_LEVELS:
+    # Only where a page derives another day from them (``as_of``).
+    for level in KEPT_DAYS_LEVELS if connection.vendor == "postgresql" else ():
         later = computed[None, level, EVERY_TASK, today]
         of_level = DashboardFilterForm({"cap": level}).apply(tasks) if level else tasks
         for day in kept_days(today):  # each from the one after it, today's first
@@ -337,9 +338,7 @@ def _kept_earlier(tasks, later: Figures, day: datetime.date) -> Figures:
     later kept day as a page derives an earlier day (``as_of``: a quarter
     or a year of tasks, where an aggregate groups them all), else computed."""
     months = month_window(day, None, None)
-    figures = None
-    if connection.vendor == "postgresql":
-        figures = figures_earlier_in_refresh(later, tasks=tasks, as_of=day, months=months)
+    figures = figures_earlier_in_refresh(later, tasks=tasks, as_of=day, months=months)
     if figures is None:
         return _kept(tasks, None, day, months)
     # A day of its year shows the twelve months before it: the later

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 
 from agencies.models import AgencyKind, ReformArea, User
 from reform_tracker.celery import app as celery_app
@@ -161,6 +162,7 @@ def test_a_refresh_keeps_only_the_latest(world):
     quarters = [datetime.date(2019, 3, 31), datetime.date(2019, 6, 30), datetime.date(2019, 9, 30)]
     ends = [datetime.date(year, 12, 31) for year in (2018, 2017, 2016)]
     days = [(None, lv, None, day) for lv in ("", "commune_pc") for day in (*quarters, *ends)]
+    days = days if connection.vendor == "postgresql" else []  # only a page there derives from them
     expected = [*levels, *years, *days, *((m, "", None, today) for m in monitors)]
     kept = DashboardSnapshot.objects.values_list("agency", "level", "period_to", "as_of")
     assert sorted(kept, key=str) == sorted(expected, key=str)
