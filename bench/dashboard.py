@@ -53,7 +53,7 @@ from django.utils import timezone  # noqa: E402
 from agencies.models import Agency, ReformArea, Role, User  # noqa: E402
 from bench.fill import SPREAD_NAME, fill, spread_catalogue  # noqa: E402
 from reform_tracker.memory import freeze_startup_objects  # noqa: E402
-from remediation.dashboard import snapshot, writes  # noqa: E402
+from remediation.dashboard import in_memory, snapshot, writes  # noqa: E402
 from remediation.dashboard.snapshot import dashboard_snapshot_refresh  # noqa: E402
 from remediation.models import (  # noqa: E402
     DashboardSnapshot,
@@ -319,6 +319,8 @@ def timed_pages(scenarios: list, args) -> list:
             before_each = forget_derived
         elif "(decoded anew)" in label:
             before_each = as_refreshed
+        elif "(columns read anew)" in label:
+            before_each = in_memory.forget
         with override_settings(**overrides):
             result = page(client, url, loads[0] if loads else args.loads, before_each)
         results.append((label, result))
@@ -345,6 +347,7 @@ def run(args) -> None:
     june, january = f"ngay=01/06/{today.year}", f"ngay=01/01/{today.year}"
     december = f"ngay=31/12/{today.year}"
     # Earlier years, each from its own year's end kept (``snapshot.kept_days``).
+    five_years = f"tu_ngay=01/01/{today.year - 4}"
     last_december, older_june = f"ngay=31/12/{today.year - 1}", f"ngay=01/06/{today.year - 2}"
     timed("snapshot refresh (Celery beat's job)", dashboard_snapshot_refresh)
     live = {"DASHBOARD_SNAPSHOT_MIN_TASKS": 0}
@@ -360,8 +363,51 @@ def run(args) -> None:
         ),
         # What the snapshot saves: 0.4 s a load at 1,000,000 (2 cores), hence fewer loads.
         ("coordinator, no filter (live)", coordinator, "", live, args.live_loads),
-        ("coordinator, one inspection", coordinator, f"dot={inspection.pk}", {}),
-        ("coordinator, reform area LV3 + this year", coordinator, f"linh_vuc={area.pk}&{year}", {}),
+        # Filters no snapshot keeps: counted over the tasks' columns in the
+        # web process's memory (``in_memory``), and by the database as before.
+        ("coordinator, one inspection (in memory)", coordinator, f"dot={inspection.pk}", {}),
+        ("coordinator, one inspection (live)", coordinator, f"dot={inspection.pk}", live),
+        (
+            "coordinator, reform area LV3 + this year (in memory)",
+            coordinator,
+            f"linh_vuc={area.pk}&{year}",
+            {},
+        ),
+        (
+            "coordinator, reform area LV3 + this year (live)",
+            coordinator,
+            f"linh_vuc={area.pk}&{year}",
+            live,
+        ),
+        ("coordinator, five years (in memory)", coordinator, five_years, {}),
+        ("coordinator, five years (live)", coordinator, five_years, live, args.live_loads),
+        # A web worker's first such view: every task's columns read.
+        ("coordinator, five years (columns read anew)", coordinator, five_years, {}, 5),
+        (
+            "coordinator, reform area LV3 as of 1 June (in memory)",
+            coordinator,
+            f"linh_vuc={area.pk}&{june}",
+            {},
+        ),
+        (
+            "coordinator, reform area LV3 as of 1 June (live)",
+            coordinator,
+            f"linh_vuc={area.pk}&{june}",
+            live,
+        ),
+        (
+            "coordinator, communes since 1 January (in memory)",
+            coordinator,
+            f"cap=commune_pc&tu_ngay=01/01/{today.year}",
+            {},
+        ),
+        (
+            "coordinator, communes since 1 January (live)",
+            coordinator,
+            f"cap=commune_pc&tu_ngay=01/01/{today.year}",
+            live,
+            args.live_loads,
+        ),
         ("coordinator, this year (its snapshot)", coordinator, year, {}),
         ("coordinator, this year (live)", coordinator, year, live, args.live_loads),
         ("coordinator, districts (cap: its snapshot)", coordinator, "cap=district_pc", {}),

@@ -23,4 +23,5 @@ def test_it_runs_the_dashboard_benchmark_end_to_end(tmp_path):
     assert "district officer, this year" in result.stdout
     assert "coordinator, no filter, after a refresh (decoded anew)" in result.stdout
     assert "coordinator, as of 31 December last year (its year's end)" in result.stdout
+    assert "coordinator, five years (columns read anew)" in result.stdout
     assert "full-province .xlsx export" in result.stdout

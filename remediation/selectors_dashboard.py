@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, User
 
-from .dashboard import current, writes
+from .dashboard import current, in_memory, writes
 from .dashboard.as_of import figures_before
-from .dashboard.figures import Figures, figures_compute
+from .dashboard.figures import Figures, figures_compute, figures_from_grouped
 from .dashboard.forms import DashboardFilterForm
 from .dashboard.months import Months, month_window
 from .dashboard.presentation import TablePage
@@ -25,7 +27,13 @@ from .dashboard.snapshot import (
     snapshot_fresh,
     snapshot_refresh_soon,
 )
-from .models import ExtensionRequest, RemediationReport, RemediationTask, ReportState
+from .models import (
+    DashboardSnapshot,
+    ExtensionRequest,
+    RemediationReport,
+    RemediationTask,
+    ReportState,
+)
 from .selectors import task_parts_visible_to, tasks_visible_to, visible_agency_ids
 
 
@@ -61,6 +69,10 @@ def dashboard_figures(
                 months=months,
                 isolated=isolated,
             )
+        if figures is not None:
+            return figures
+    if province and not live:
+        figures = _from_memory(form=form, as_of=as_of, months=months, page=page)
         if figures is not None:
             return figures
     return figures_compute(
@@ -133,6 +145,27 @@ def _from_kept(
     return figures_before(
         kept, parts=parts, as_of=as_of, months=months, unseen=unseen, in_scope=in_scope
     )
+
+
+def _from_memory(
+    *, form: DashboardFilterForm, as_of: datetime.date, months: Months, page: TablePage | None
+) -> Figures | None:
+    """A province view no snapshot keeps, from the tasks' columns in memory
+    (``in_memory``), where the snapshots are on (their refresh keeps the
+    writes the columns are brought up to date with) and one transaction
+    sees them and the tasks; None: aggregated in the database."""
+    if connection.vendor != "postgresql" or not settings.DASHBOARD_SNAPSHOT_MIN_TASKS:
+        return None
+    with writes.consistent() as isolated:
+        if not isolated:
+            return None
+        pruned = DashboardSnapshot.objects.values_list("pruned", flat=True).first()
+        if not pruned:
+            return None
+        grouped = in_memory.province_grouped(
+            in_memory.Filters.of(form.active()), as_of, months, pruned=pruned
+        )
+    return figures_from_grouped(grouped, as_of=as_of, months=months, page=page, names=form.names)
 
 
 def agency_report_tasks(*, user: User, agency: Agency) -> QuerySet[RemediationTask]:

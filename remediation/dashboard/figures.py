@@ -340,6 +340,18 @@ def figures_compute(
         grouped = grouped_in_one_scan(parts or [tasks], as_of, months, page)
     else:
         grouped = _grouped_separately(tasks, as_of, months)
+    return figures_from_grouped(grouped, as_of=as_of, months=months, page=page, names=names)
+
+
+def figures_from_grouped(
+    grouped: Grouped,
+    *,
+    as_of: datetime.date,
+    months: list[tuple[datetime.date, datetime.date]],
+    page: TablePage | None = None,
+    names: DimensionNames | None = None,
+) -> Figures:
+    """The figures of ``grouped`` rows, as ``figures_compute`` describes."""
     dimensions = grouped.dimensions
     counted = {}
     if page is not None:

@@ -279,6 +279,10 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
     isolate = not connection.in_atomic_block
     with transaction.atomic():
         seen = writes.snapshot_begin(isolate=isolate)
+        # The writes the previous refresh saw are forgotten, not those this
+        # one sees: the columns kept in memory (``in_memory``), brought up
+        # to date since that one, still read them.
+        pruned = DashboardSnapshot.objects.values_list("seen", flat=True).first() or seen
         # Some 100,000 rows' objects a view, no cycles: as they piled up the
         # collector walked them again and again (1.5 s of a national refresh).
         with collection_paused():
@@ -293,11 +297,12 @@ def dashboard_snapshot_refresh() -> DashboardSnapshot | None:
                 computed_at=started,
                 data=orjson.dumps(figures_to_json(figures)).decode(),
                 seen=seen,
+                pruned=pruned,
             )
             for (agency_id, level, (first, last), day), figures in computed.items()
         ]
         DashboardSnapshot.objects.exclude(pk__in=[s.pk for s in snapshots]).delete()
-        writes.forget_seen(seen)
+        writes.forget_seen(pruned)
     return snapshots[0]
 
 

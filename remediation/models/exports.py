@@ -119,6 +119,10 @@ class DashboardSnapshot(models.Model):
     # ``pg_current_snapshot()``): whether anything was written since
     # (``dashboard.writes``).
     seen = models.TextField(_("ảnh dữ liệu"), blank=True, default="", editable=False)
+    # The database snapshot whose writes the refresh forgot (the previous
+    # refresh's; its own where there was none): the columns kept in memory
+    # (``dashboard.in_memory``) are brought up to date only from a later one.
+    pruned = models.TextField(_("ảnh dữ liệu đã bỏ"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp lưu sẵn")
