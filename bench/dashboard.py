@@ -335,8 +335,14 @@ def timed_pages(scenarios: list, args) -> list:
             before_each = as_refreshed
         elif "(columns read anew)" in label:
             before_each = in_memory.forget
+        elif "(in memory)" in label:
+            before_each = in_memory.forget_counted  # a first look: counted
         with override_settings(**overrides):
             result = page(client, url, loads[0] if loads else args.loads, before_each)
+        if before_each is derived_anew:
+            # The columns read again (a view no snapshot keeps), so that the
+            # next rows find them as a busy web worker holds them.
+            client.get("/tong-hop/?tu_ngay=01/01/2000", secure=True)
         results.append((label, result))
         print(
             f"{label:<50} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms   "

@@ -119,10 +119,12 @@ class DashboardSnapshot(models.Model):
     # ``pg_current_snapshot()``): whether anything was written since
     # (``dashboard.writes``).
     seen = models.TextField(_("ảnh dữ liệu"), blank=True, default="", editable=False)
-    # The database snapshot whose writes the refresh forgot (the previous
-    # refresh's; its own where there was none): the columns kept in memory
+    # The database snapshot whose writes the refresh forgot (an earlier
+    # refresh's, ``snapshot.WRITES_KEPT`` old; its own where there was none),
+    # and when it was taken: the columns kept in memory
     # (``dashboard.in_memory``) are brought up to date only from a later one.
     pruned = models.TextField(_("ảnh dữ liệu đã bỏ"), blank=True, default="", editable=False)
+    pruned_at = models.DateTimeField(_("bỏ đến lúc"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp lưu sẵn")

@@ -14,7 +14,7 @@ from agencies.models import Agency, AgencyKind, ReformArea, User
 from agencies.tests.factories import AgencyFactory
 from reform_tracker.celery import app as celery_app
 from remediation import selectors_dashboard
-from remediation.dashboard import as_of, current, figures, oldest, writes
+from remediation.dashboard import as_of, current, figures, oldest, snapshot, writes
 from remediation.models import DashboardSnapshot, Finding, RemediationTask, TaskStatus
 from remediation.selectors import agency_scope_tasks
 from remediation.tasks import refresh_dashboard_snapshot
@@ -259,7 +259,7 @@ def test_too_many_changes_show_the_snapshot_as_computed(client, monkeypatch):
 
 
 def test_changes_it_cannot_count_have_celery_make_a_new_snapshot_at_once(
-    client, settings, monkeypatch
+    client, settings, monkeypatch, time_machine
 ):
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     monkeypatch.setattr(current, "CHANGES_UP_TO", 1)
@@ -269,7 +269,8 @@ def test_changes_it_cannot_count_have_celery_make_a_new_snapshot_at_once(
         extended_due_date=datetime.date(2020, 6, 30)
     )
     assert "cập nhật định kỳ" in client.get(URL).text  # queued, run when it commits
-    assert changes_kept() != []  # kept one refresh longer (``in_memory``)
+    assert changes_kept() != []  # kept for ``WRITES_KEPT`` (``in_memory``)
+    time_machine.shift(snapshot.WRITES_KEPT * 2)
     refresh_dashboard_snapshot()
     assert changes_kept() == []  # the snapshot before this one saw every write
     kept, live = snapshot_and_live(client, settings, {})
@@ -282,7 +283,7 @@ def changes_kept() -> list[tuple]:
         return cursor.fetchall()
 
 
-def test_it_records_a_tasks_counted_columns_before_and_after():
+def test_it_records_a_tasks_counted_columns_before_and_after(time_machine):
     refresh_dashboard_snapshot()
     assert changes_kept() == []
     task = RemediationTask.objects.filter(status=TaskStatus.OPEN).first()
@@ -305,8 +306,9 @@ def test_it_records_a_tasks_counted_columns_before_and_after():
     assert (before.open_until, now) == (never, None)
     assert writes.unseen(seen, up_to=2) is None  # three versions
     refresh_dashboard_snapshot()
-    assert len(changes_kept()) == 3  # kept one refresh longer (``in_memory``)
-    refresh_dashboard_snapshot()
+    assert len(changes_kept()) == 3  # kept for ``WRITES_KEPT`` (``in_memory``)
+    time_machine.shift(snapshot.WRITES_KEPT * 2)
+    refresh_dashboard_snapshot()  # forgets what the one an hour ago saw
     assert changes_kept() == []
 
 
