@@ -1,17 +1,18 @@
 """The province's tasks as columns in the web process's memory (numpy), for
 the province's views no snapshot keeps: a period of several years, an
-as-of date with another filter, a filtered level.
+inspection, an area, a document, a level with any of them, an as-of date
+(``selectors_dashboard``).
 
-PostgreSQL groups a million tasks in 400–500 ms on two cores whatever
+PostgreSQL groups a million tasks in 300–500 ms on two cores whatever
 the indexes (every task hashed into four sets); the same counts over
-columns in memory are a few bincounts. The columns are read once per
-process (``COPY`` in binary, with the database snapshot they are of) and
-then brought up to date with what was written since, as a snapshot is
-(``writes.unseen``): each use applies the tasks' versions written since
-and moves the columns' database snapshot on. The refresh keeps those
-versions one refresh longer than its own snapshots need (``pruned``), so
-that columns used at least once between two refreshes never need reading
-again; older ones, or where an agency was written, are read anew.
+columns in memory are a few bincounts (``task_columns``). The columns are
+read once per process (``COPY`` in binary, with the database snapshot they
+are of) and then brought up to date with what was written since, as a
+snapshot is (``writes.unseen``): each use applies the tasks' versions
+written since and moves the columns' database snapshot on. The refresh
+keeps those versions an hour (``snapshot.WRITES_KEPT``, ``pruned``), so
+that columns used at least once an hour never need reading again; older
+ones, or where an agency was written, are read anew.
 
 ``test_dashboard_in_memory.py`` holds every figure equal to the one scan's.
 """
