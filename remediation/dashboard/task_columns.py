@@ -24,6 +24,8 @@ ON_TIME, LATE, IN_TIME, SOON, OVERDUE = range(5)
 NOT_OVERDUE = np.iinfo(np.int32).max
 # Past this many (area, criterion) pairs, only those that occur are counted.
 PAIRS_BY_TABLE = 1_000_000
+# Ids up to this are coded through a table indexed by id (a byte each).
+DENSE_UP_TO = 50_000_000
 
 
 def _days(day: datetime.date) -> int:
@@ -39,15 +41,23 @@ class Codes:
     are ``bincount``s; a new id gets the next code."""
 
     def __init__(self, values: np.ndarray):
-        # Ids are dense enough for a table indexed by id (no sort: a
-        # million values sorted took 90 ms a column).
-        present = np.zeros(int(values.max(initial=0)) + 1, dtype=bool)
-        present[values] = True
-        self.ids = np.flatnonzero(present).tolist()
+        largest = int(values.max(initial=0))
+        self.table = None
+        if largest <= DENSE_UP_TO:
+            # A table indexed by id: no sort (a million values sorted took
+            # 90 ms a column).
+            present = np.zeros(largest + 1, dtype=bool)
+            present[values] = True
+            ids = np.flatnonzero(present)
+            self.table = np.cumsum(present, dtype=np.int32) - 1
+        else:  # ids too sparse for a table of them
+            ids = np.unique(values)
+        self.ids = ids.tolist()
         self.of = {pk: code for code, pk in enumerate(self.ids)}
-        self.table = np.cumsum(present, dtype=np.int32) - 1
 
     def coded(self, values: np.ndarray) -> np.ndarray:
+        if self.table is None:
+            return np.searchsorted(np.array(self.ids, dtype=np.int64), values).astype(np.int32)
         return self.table[values]
 
     def code(self, pk: int | None) -> int:
@@ -104,15 +114,14 @@ class TaskColumns:
         self.agency_of = {row[0]: code for code, row in enumerate(self.agencies)}
         self.kinds = np.array([row[2] for row in self.agencies], dtype=object)
         agency_ids = np.array([row[0] for row in self.agencies], dtype=np.int64)
-        agency_table = np.zeros(int(agency_ids.max(initial=0)) + 1, dtype=np.int32)
-        agency_table[agency_ids] = np.arange(len(agency_ids), dtype=np.int32)
         self.area = Codes(rows["finding_area_id"])
         self.criterion = Codes(rows["finding_criterion_id"])
         self.inspection = Codes(rows["finding_inspection_id"])
         # One code space for both documents: a document's counts sum both.
         self.documents = Codes(np.concatenate([rows[name] for name in DOCUMENTS]))
         self.column = {
-            "agency": agency_table[rows["lead_agency_id"]],
+            # Every lead agency is one of them (a foreign key).
+            "agency": np.searchsorted(agency_ids, rows["lead_agency_id"]).astype(np.int32),
             "area": self.area.coded(rows["finding_area_id"]),
             "criterion": self.criterion.coded(rows["finding_criterion_id"]),
             "inspection": self.inspection.coded(rows["finding_inspection_id"]),

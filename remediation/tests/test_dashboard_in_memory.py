@@ -85,12 +85,17 @@ def assert_as_live(client, settings, params_list, days):
                 assert body(in_memory_page) == body(live), params
 
 
-# The (area, criterion) pairs by a table of every pair, or as they occur.
-@pytest.mark.parametrize("pairs_by_table", [task_columns.PAIRS_BY_TABLE, 0])
+# The (area, criterion) pairs by a table of every pair, or as they occur;
+# ids coded through a table indexed by id, or sorted (sparse ids).
+@pytest.mark.parametrize(
+    ("pairs_by_table", "dense_up_to"),
+    [(task_columns.PAIRS_BY_TABLE, task_columns.DENSE_UP_TO), (0, 0)],
+)
 def test_a_view_no_snapshot_keeps_is_counted_in_memory_as_live(
-    client, settings, counted, monkeypatch, pairs_by_table
+    client, settings, counted, monkeypatch, pairs_by_table, dense_up_to
 ):
     monkeypatch.setattr(task_columns, "PAIRS_BY_TABLE", pairs_by_table)
+    monkeypatch.setattr(task_columns, "DENSE_UP_TO", dense_up_to)
     refresh_dashboard_snapshot()
     client.force_login(User.objects.get(username="sonoivu"))
     assert_as_live(client, settings, views(), ["01/12/2019", *EARLIER[:3], *EARLIER_YEARS[:2]])
