@@ -19,8 +19,9 @@ from .scan_rows import Grouped
 DOCUMENTS = ("directive_id", "finding_source_directive_id")
 EPOCH = datetime.date(1970, 1, 1)
 EPOCH_ORDINAL = EPOCH.toordinal()
-# Class codes, in the order of ``Counts``'s fields after the total.
-ON_TIME, LATE, IN_TIME, SOON, OVERDUE = range(5)
+# Class codes, in the order of ``Counts``'s fields after the total: on time
+# (0), late (1), in time, due soon (3), overdue.
+IN_TIME, OVERDUE = 2, 4
 NOT_OVERDUE = np.iinfo(np.int32).max
 # Past this many (area, criterion) pairs, only those that occur are counted.
 PAIRS_BY_TABLE = 1_000_000
@@ -166,15 +167,20 @@ class TaskColumns:
 
     def _grow(self, versions: list[writes.Version]) -> None:
         """Tasks inserted since, kept in id order."""
+        versions = sorted(versions)
         added = list(zip(*(self._values(v) for v in versions), strict=True))
         for name, values in zip(COLUMNS, added, strict=True):
             column = self.column[name]
             self.column[name] = np.concatenate([column, np.array(values, dtype=column.dtype)])
         self.ids = np.concatenate([self.ids, [v.task for v in versions]])
         self.alive = np.concatenate([self.alive, np.ones(len(versions), dtype=bool)])
-        order = np.argsort(self.ids, kind="stable")
-        self.ids, self.alive = self.ids[order], self.alive[order]
-        self.column = {name: column[order] for name, column in self.column.items()}
+        start = len(self.ids) - len(versions)
+        if start and self.ids[start - 1] > self.ids[start]:
+            # Not above every other (ids given by an import): sorted again,
+            # where new ids from the sequence need only be appended.
+            order = np.argsort(self.ids, kind="stable")
+            self.ids, self.alive = self.ids[order], self.alive[order]
+            self.column = {name: column[order] for name, column in self.column.items()}
 
     # Counted.
 

@@ -5,11 +5,12 @@ to date."""
 
 import datetime
 
+import numpy as np
 import pytest
 
 from agencies.models import Agency, AgencyKind, ReformArea, User
 from agencies.tests.factories import CriterionFactory
-from remediation.dashboard import in_memory, snapshot, task_columns
+from remediation.dashboard import in_memory, snapshot, task_columns, writes
 from remediation.models import Finding, RemediationTask, TaskStatus
 from remediation.tasks import refresh_dashboard_snapshot
 from remediation.tests.factories import FindingFactory, RemediationTaskFactory
@@ -214,3 +215,27 @@ def test_without_snapshots_the_database_counts(client, settings, counted):
 )
 def test_it_knows_whether_the_writes_forgotten_were_applied(seen, forgotten, applied):
     assert in_memory._sees_every_write_of(seen, forgotten) is applied
+
+
+def test_tasks_inserted_with_ids_below_others_keep_the_columns_in_id_order():
+    names = ("id", "lead_agency_id", "finding_area_id", "finding_criterion_id")
+    names += ("finding_inspection_id", "directive_id", "finding_source_directive_id")
+    rows = np.array(
+        [(1, 7, 0, 0, 0, 0, 0, 100, 200), (5, 8, 0, 0, 0, 0, 0, 300, 400)],
+        dtype=[
+            *((name, "i8") for name in names),
+            ("effective_due_date", "i4"),
+            ("open_until", "i4"),
+        ],
+    )
+    agencies = [
+        (7, "A", "department", None, None, "a", None),
+        (8, "B", "department", None, None, "b", None),
+    ]
+    columns = task_columns.TaskColumns("1:1:", rows, agencies)
+    day = datetime.date(1970, 1, 1)
+    inserted = writes.Version(3, 8, None, None, None, None, None, None, day, day)
+    columns.apply({3: (None, inserted)}, "2:2:")
+    assert columns.ids.tolist() == [1, 3, 5]
+    assert columns.column["agency"].tolist() == [0, 1, 1]
+    assert columns.column["due"].tolist() == [100, 0, 300]
